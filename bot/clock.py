@@ -1,0 +1,30 @@
+"""The bot's clock: real time, or a fixed instant for `--now` and tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_frozen: datetime | None = None
+
+
+def utcnow() -> datetime:
+    """Current time as an aware UTC datetime (the frozen one when set)."""
+    return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def freeze(at: datetime | None) -> None:
+    """Fix the clock at `at` (aware); None unfreezes it."""
+    global _frozen
+    if at is not None and at.tzinfo is None:
+        raise ValueError("freeze() needs an aware datetime")
+    _frozen = at.astimezone(UTC) if at is not None else None
+
+
+def parse_instant(text: str, default_tz: str = "Asia/Seoul") -> datetime:
+    """Parse an ISO date or datetime; naive values are read in `default_tz`."""
+    from zoneinfo import ZoneInfo
+
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(default_tz))
+    return value.astimezone(UTC)

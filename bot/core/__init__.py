@@ -1,0 +1,1 @@
+"""Shared building blocks: people, places, organisations, audit log, clock, context."""

@@ -1,0 +1,111 @@
+"""Database engine, declarative base and the transaction scope services use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both SQLite (which drops tzinfo) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        """Store every datetime as UTC; naive values are refused to catch bugs early."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        """Give back aware UTC datetimes whatever the driver returned."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table of the bot."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict] = {datetime: UTCDateTime(), dict: JSON, list: JSON}
+
+
+_engine: AsyncEngine | None = None
+_sessions: async_sessionmaker[AsyncSession] | None = None
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    # WAL lets the CLI chat, a running bot and tests read while one writes.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str, **kwargs: object) -> AsyncEngine:
+    """Create an async engine with the per-dialect settings the bot relies on."""
+    opts: dict[str, object] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        opts.update(pool_size=10, max_overflow=10)
+    opts.update(kwargs)
+    engine = create_async_engine(url, **opts)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def init_db(url: str, **kwargs: object) -> AsyncEngine:
+    """Set the process-wide engine and session factory (once per process or test)."""
+    global _engine, _sessions
+    _engine = make_engine(url, **kwargs)
+    _sessions = async_sessionmaker(_engine, expire_on_commit=False)
+    return _engine
+
+
+def get_engine() -> AsyncEngine:
+    """The engine set by init_db."""
+    if _engine is None:
+        raise RuntimeError("database not initialised: call bot.db.init_db first")
+    return _engine
+
+
+async def dispose_db() -> None:
+    """Close every pooled connection (end of a CLI call or a test)."""
+    global _engine, _sessions
+    if _engine is not None:
+        await _engine.dispose()
+    _engine = _sessions = None
+
+
+@asynccontextmanager
+async def session_scope() -> AsyncIterator[AsyncSession]:
+    """One transaction: commit on success, roll back on any error."""
+    if _sessions is None:
+        raise RuntimeError("database not initialised: call bot.db.init_db first")
+    async with _sessions() as session, session.begin():
+        yield session

@@ -1,0 +1,1 @@
+"""One package per feature, each with models, service, handlers and register(app)."""

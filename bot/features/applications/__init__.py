@@ -1,0 +1,1 @@
+"""Applications to courses: form, status, staff review."""

@@ -1,0 +1,1 @@
+"""Course catalogue, schedule answers and past results."""
