@@ -1,0 +1,1 @@
+"""Yearly statistics computed from stored course and result rows."""
