@@ -1,0 +1,91 @@
+"""`python -m bot chat`: one update through the real Application, offline, via the double."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot import clock, db, migrate
+from bot.config import Settings
+from bot.transport.botapi import SentEvent
+from bot.transport.harness import conversation
+
+
+def state_paths(settings: Settings) -> tuple[Path, Path]:
+    """Where the double keeps its chats and files for this database (one set per database)."""
+    tag = hashlib.sha256(settings.db_url.encode()).hexdigest()[:10]
+    base = settings.data_dir / "transport"
+    return base / f"double-{tag}.json", base / f"files-{tag}"
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Migrate and, for an empty database, load the sample programme (a dev convenience)."""
+    from bot.features.schedule.importer import import_programme, load_sample
+    from bot.features.schedule.models import Course
+
+    if not await migrate.schema_is_current(settings.db_url):
+        await asyncio.to_thread(migrate.upgrade, settings.db_url)
+    db.init_db(settings.db_url)
+    async with db.session_scope() as session:
+        empty = not await session.scalar(select(func.count()).select_from(Course))
+    if empty:
+        await import_programme(load_sample())
+        print("(empty database: loaded the sample programme)", file=sys.stderr)
+
+
+def render(event: SentEvent, *, as_json: bool) -> str:
+    """One bot message as the chat command prints it."""
+    buttons = [
+        [{"text": b["text"], "data": b.get("data") or b.get("url")} for b in row]
+        for row in event.buttons
+    ]
+    if as_json:
+        record = {
+            "chat_id": event.chat_id,
+            "text": event.text,
+            "buttons": buttons,
+            "files": event.files,
+            "method": event.method,
+        }
+        return json.dumps(record, ensure_ascii=False)
+    lines = [f"[{event.method} → {event.chat_id}]", event.text or ""]
+    lines += ["  " + "  ".join(f"[{b['text']}]" for b in row) for row in buttons]
+    lines += [f"  file: {path}" for path in event.files]
+    return "\n".join(lines)
+
+
+async def chat_once(args: argparse.Namespace, settings: Settings) -> int:
+    """Send one update, wait for the bot, print every message it sent."""
+    if args.now:
+        clock.freeze(clock.parse_instant(args.now, settings.timezone))
+    await prepare_database(settings)
+    state, files = state_paths(settings)
+    async with conversation(settings, state=state, files=files) as conv:
+        conv.user(args.user_id, args.name, args.lang)
+        chat_id = args.chat_id or args.user_id
+        try:
+            if args.press:
+                events = await conv.press(args.user_id, args.press, chat_id=chat_id)
+            else:
+                reply_to = args.reply_to
+                if reply_to == "last":
+                    last = conv.double.last_message(chat_id, from_bot=True)
+                    reply_to = last["message_id"] if last else None
+                events = await conv.send(
+                    args.user_id,
+                    args.text,
+                    chat_id=args.chat_id,
+                    reply_to=int(reply_to) if reply_to else None,
+                )
+        except LookupError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        for event in events:
+            print(render(event, as_json=args.json))
+    return 0
