@@ -1,0 +1,80 @@
+"""Builds the python-telegram-bot Application and registers every feature in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Settings
+from bot.core import context as user_context
+from bot.core.context import BotContext
+from bot.core.registry import commands
+from bot.features import start
+from bot.i18n import TRAINEE_LOCALES, translator
+
+log = logging.getLogger(__name__)
+
+FAKE_TOKEN = "123456:LOCAL-DOUBLE"
+
+
+def register_features(app: Application) -> None:
+    """Register features; the order is the order handlers are tried within group 0."""
+    # 1. Per-update context (group −1): sender, locale, roles — before anything else.
+    user_context.register(app)
+    # 2. Welcome, language, help and the error handler.
+    start.register(app)
+    # 3. Catch-alls last, so they only see what no feature accepted.
+    start.register_fallbacks(app)
+
+
+async def set_command_menus(app: Application) -> None:
+    """Publish the command menu in each trainee language and a Korean menu for staff chats."""
+    settings: Settings = app.bot_data["settings"]
+    bot = app.bot
+    try:
+        for loc in (None, *TRAINEE_LOCALES):
+            tr = translator(loc or settings.default_locale)
+            menu = [
+                BotCommand(c.name, tr.gettext(c.description)) for c in commands(app, staff=False)
+            ]
+            await bot.set_my_commands(menu, scope=BotCommandScopeDefault(), language_code=loc)
+        ko = translator("ko")
+        staff_menu = [
+            BotCommand(c.name, ko.gettext(c.description)) for c in commands(app, staff=True)
+        ]
+        for admin in settings.admin_ids:
+            await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(admin))
+    except TelegramError as exc:
+        # Menus are a convenience: a failure here must not stop the bot from starting.
+        log.warning("could not set command menus: %s", exc)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    set_menus: bool = True,
+) -> Application:
+    """The Application `run`, `chat`, `demo` and the tests share."""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    builder = (
+        ApplicationBuilder()
+        .token(token or FAKE_TOKEN)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    url = base_url or settings.telegram_base_url
+    if url:
+        builder = builder.base_url(url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    if set_menus:
+        builder = builder.post_init(set_command_menus)
+    app = builder.build()
+    app.bot_data["settings"] = settings
+    register_features(app)
+    return app

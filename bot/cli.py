@@ -1,0 +1,196 @@
+"""Command line: migrate, import-sample, stats, run, chat, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bot import db
+from bot.config import Settings, get_settings
+
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+async def ensure_schema(settings: Settings, *, auto: bool) -> bool:
+    """Migrate (auto) or check that the schema is current; False with a message otherwise."""
+    from bot import migrate
+
+    url = settings.db_url
+    if auto:
+        await asyncio.to_thread(migrate.upgrade, url)
+        return True
+    if not await migrate.schema_is_current(url):
+        print(
+            "The database schema is not up to date. Run `python -m bot migrate` first.",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Upgrade (or downgrade) the schema."""
+    from bot import migrate
+
+    if args.downgrade:
+        await asyncio.to_thread(migrate.downgrade, settings.db_url, args.downgrade)
+    else:
+        await asyncio.to_thread(migrate.upgrade, settings.db_url, args.revision)
+    print(f"Database at revision {await migrate.current_revision(settings.db_url)}.")
+    return 0
+
+
+async def cmd_import_sample(args: argparse.Namespace, settings: Settings) -> int:
+    """Load the bundled 2018 plan and 2017 results."""
+    from bot.features.schedule.importer import import_programme, load_sample
+
+    if not await ensure_schema(settings, auto=False):
+        return 1
+    db.init_db(settings.db_url)
+    report = await import_programme(load_sample())
+    if not report.changed:
+        print("Sample data already loaded: nothing changed.")
+    else:
+        print(f"Sample data loaded. Created: {report.created}. Updated: {report.updated}.")
+    return 0
+
+
+async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a year's statistics."""
+    from bot.features.stats.service import year_stats
+
+    if not await ensure_schema(settings, auto=False):
+        return 1
+    db.init_db(settings.db_url)
+    stats = await year_stats(args.year)
+    data = stats.as_json()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    for key, value in data.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot against Telegram with long polling."""
+    from bot.runner import run_polling
+
+    if settings.telegram_bot_token is None and not settings.telegram_base_url:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather and set it.", file=sys.stderr
+        )
+        return 2
+    if not await ensure_schema(settings, auto=args.migrate):
+        return 1
+    await run_polling(settings)
+    return 0
+
+
+async def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when the database answers and is migrated (for container health checks)."""
+    from bot import migrate
+
+    try:
+        current = await migrate.schema_is_current(settings.db_url)
+    except Exception as exc:
+        print(f"unhealthy: database unreachable: {exc}", file=sys.stderr)
+        return 1
+    print("ok" if current else "unhealthy: schema not migrated")
+    return 0 if current else 1
+
+
+async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Send one update through the local Bot API double and print the bot's messages."""
+    from bot.transport.chat import chat_once
+
+    return await chat_once(args, settings)
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Interactive terminal chat on a local SQLite database with the sample data."""
+    from bot.transport.demo import run_demo
+
+    return await run_demo(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="upgrade the database schema")
+    p.add_argument("--revision", default="head")
+    p.add_argument("--downgrade", metavar="REVISION")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("import-sample", help="load the bundled 2018 plan and 2017 results")
+    p.set_defaults(func=cmd_import_sample)
+
+    p = sub.add_parser("stats", help="yearly statistics")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("run", help="run the bot against Telegram (long polling)")
+    p.add_argument("--migrate", action="store_true", help="upgrade the schema before starting")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("health", help="exit 0 when the database is reachable and migrated")
+    p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("chat", help="send one message or button press to the bot, offline")
+    p.add_argument("--as", dest="user_id", type=int, required=True, help="Telegram user id")
+    p.add_argument("--name", default=None, help="first name (default: User<ID>)")
+    p.add_argument("--lang", default=None, help="Telegram language_code, e.g. ru, zh-hans")
+    p.add_argument("--now", default=None, help="the bot's clock, ISO (Seoul time if naive)")
+    p.add_argument("--chat", dest="chat_id", type=int, default=None, help="a group chat id")
+    p.add_argument("--reply-to", default=None, help="message id to reply to, or 'last'")
+    p.add_argument("--json", action="store_true", help="one JSON object per bot message")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("text", nargs="?", help="the message text")
+    group.add_argument("--press", help="a button of the bot's last reply: its text or data")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("demo", help="interactive offline chat with the sample programme")
+    p.add_argument("--as", dest="user_id", type=int, default=1001)
+    p.add_argument("--name", default="Demo")
+    p.add_argument("--lang", default="en")
+    p.add_argument("--now", default=None, help="the bot's clock (default: 2018-01-02 10:00)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of `python -m bot` and the `liaison-bot` script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Library chatter would drown the CLI's own output.
+    for noisy in ("httpx", "telegram", "apscheduler", "tornado.access", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    async def runner() -> int:
+        try:
+            return await args.func(args, settings)
+        finally:
+            await db.dispose_db()
+
+    try:
+        code = asyncio.run(runner())
+    except KeyboardInterrupt:
+        code = 130
+    except OSError as exc:
+        print(f"Cannot reach the database or a service: {exc}", file=sys.stderr)
+        code = 1
+    sys.exit(code)

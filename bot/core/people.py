@@ -1,0 +1,97 @@
+"""People service: who is talking, in which language, with which roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.clock import utcnow
+from bot.core.models import Person, PersonRole
+from bot.db import session_scope
+from bot.i18n import LOCALES, map_language_code
+
+
+@dataclass(frozen=True)
+class UserCtx:
+    """What every handler needs to know about the sender, loaded once per update."""
+
+    person_id: int
+    telegram_id: int
+    first_name: str
+    locale: str
+    locale_confirmed: bool
+    timezone: str | None
+    roles: frozenset[str]
+
+    @property
+    def is_staff(self) -> bool:
+        """True for staff (from ADMIN_IDS or a granted staff role)."""
+        return "staff" in self.roles
+
+
+async def _roles(session, person: Person, admin_ids: frozenset[int]) -> frozenset[str]:
+    rows = await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person.id))
+    roles = set(rows)
+    if person.telegram_id in admin_ids:
+        roles.add("staff")
+    return frozenset(roles)
+
+
+async def touch_person(
+    telegram_id: int,
+    *,
+    first_name: str | None,
+    last_name: str | None = None,
+    username: str | None = None,
+    language_code: str | None = None,
+    default_locale: str = "en",
+    admin_ids: frozenset[int] = frozenset(),
+) -> UserCtx:
+    """Find or create the person behind a Telegram user and refresh what Telegram tells us."""
+    async with session_scope() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        if person is None:
+            guessed = map_language_code(language_code, default_locale)
+            if telegram_id in admin_ids and language_code is None:
+                guessed = "ko"
+            person = Person(telegram_id=telegram_id, locale=guessed)
+            session.add(person)
+        person.first_name = first_name
+        person.last_name = last_name
+        person.username = username
+        person.telegram_language = language_code
+        person.last_seen_at = utcnow()
+        # A person who writes to us again has evidently unblocked the bot.
+        person.blocked_at = None
+        await session.flush()
+        roles = await _roles(session, person, admin_ids)
+        return UserCtx(
+            person_id=person.id,
+            telegram_id=telegram_id,
+            first_name=first_name or "",
+            locale=person.locale,
+            locale_confirmed=person.locale_confirmed,
+            timezone=person.timezone,
+            roles=roles,
+        )
+
+
+async def set_person_locale(telegram_id: int, locale: str) -> bool:
+    """Remember the language a person chose; False when the locale is not offered."""
+    if locale not in LOCALES:
+        return False
+    async with session_scope() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        if person is None:
+            return False
+        person.locale = locale
+        person.locale_confirmed = True
+    return True
+
+
+async def locale_of(telegram_id: int, default: str = "en") -> str:
+    """The stored locale of a person (for jobs that write to them)."""
+    async with session_scope() as session:
+        loc = await session.scalar(select(Person.locale).where(Person.telegram_id == telegram_id))
+    return loc or default

@@ -1,0 +1,49 @@
+"""What features contribute to shared screens: commands for /help and menus, main-menu buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    """A command shown in /help and in Telegram's command menu."""
+
+    name: str
+    description: str  # an N_()-marked message id, translated when shown
+    staff_only: bool = False
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A main-menu button; pressing it sends callback data `menu:<key>`."""
+
+    key: str
+    label: str  # N_()-marked
+    order: int = 100
+    staff_only: bool = False
+
+
+def add_command(app: Application, info: CommandInfo) -> None:
+    """Announce a command to /help and the command menus."""
+    app.bot_data.setdefault("commands", []).append(info)
+
+
+def add_menu_item(app: Application, item: MenuItem) -> None:
+    """Add a button to the main menu."""
+    app.bot_data.setdefault("menu", []).append(item)
+
+
+def commands(app: Application, *, staff: bool) -> list[CommandInfo]:
+    """The registered commands a person sees, in display order."""
+    items = app.bot_data.get("commands", [])
+    return sorted((c for c in items if staff or not c.staff_only), key=lambda c: c.order)
+
+
+def menu_items(app: Application, *, staff: bool) -> list[MenuItem]:
+    """The registered main-menu buttons a person sees, in display order."""
+    items = app.bot_data.get("menu", [])
+    return sorted((m for m in items if staff or not m.staff_only), key=lambda m: m.order)

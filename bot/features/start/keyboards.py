@@ -1,0 +1,30 @@
+"""Inline keyboards of the start feature."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application
+
+from bot.core.registry import menu_items
+from bot.i18n import LANGUAGE_NAMES, TRAINEE_LOCALES, _
+
+
+def language_keyboard(current: str, *, staff: bool) -> InlineKeyboardMarkup:
+    """One button per language, the current one ticked; Korean only for staff."""
+    codes = [*TRAINEE_LOCALES, "ko"] if staff else list(TRAINEE_LOCALES)
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if code == current else "") + LANGUAGE_NAMES[code], callback_data=f"lang:{code}"
+        )
+        for code in codes
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def main_menu(app: Application, *, staff: bool) -> InlineKeyboardMarkup | None:
+    """The main menu built from what the registered features offer."""
+    items = menu_items(app, staff=staff)
+    if not items:
+        return None
+    buttons = [InlineKeyboardButton(_(m.label), callback_data=f"menu:{m.key}") for m in items]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])

@@ -1,0 +1,155 @@
+"""Translations (gettext catalogues in locales/), locale choice, and Babel date formatting."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_interval
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+LOCALES = ("en", "zh", "es", "ru", "ko")
+TRAINEE_LOCALES = ("en", "zh", "es", "ru")
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "中文",
+    "es": "Español",
+    "ru": "Русский",
+    "ko": "한국어",
+}
+
+# Telegram's language_code is an IETF tag chosen by the client. Map it explicitly: regional
+# variants to their base language, languages whose speakers in partner cities commonly read
+# Russian to Russian, and anything else to English (the user can change it with /language).
+_LANGUAGE_MAP = {
+    "en": "en",
+    "zh": "zh",
+    "es": "es",
+    "ca": "es",
+    "gl": "es",
+    "ru": "ru",
+    "be": "ru",
+    "kk": "ru",
+    "ky": "ru",
+    "uz": "ru",
+    "tg": "ru",
+    "tk": "ru",
+    "ko": "ko",
+}
+
+_current: ContextVar[str] = ContextVar("locale", default="en")
+
+
+def map_language_code(code: str | None, default: str = "en") -> str:
+    """Map a Telegram `language_code` (e.g. zh-hans, es-419, ru-UA) to a bot locale."""
+    if not code:
+        return default
+    base = code.replace("_", "-").split("-")[0].lower()
+    return _LANGUAGE_MAP.get(base, default)
+
+
+@cache
+def _load(locale: str) -> _gettext.NullTranslations:
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    # Compile in memory so a fresh checkout works without a build step.
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Gettext functions bound to one locale, for rendering in a recipient's language."""
+
+    locale: str
+
+    def gettext(self, message: str) -> str:
+        """Translate one message."""
+        return _load(self.locale).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a message with a plural form chosen for n."""
+        return _load(self.locale).ngettext(singular, plural, n)
+
+
+def translator(locale: str) -> Translator:
+    """A translator for `locale` (unknown locales fall back to English)."""
+    return Translator(locale if locale in LOCALES else "en")
+
+
+def set_locale(locale: str) -> None:
+    """Set the locale of the current update (an asyncio task has its own)."""
+    _current.set(locale if locale in LOCALES else "en")
+
+
+def current_locale() -> str:
+    """The locale of the current update."""
+    return _current.get()
+
+
+def _(message: str) -> str:
+    """Translate into the current update's locale."""
+    return _load(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Plural-aware translation into the current update's locale."""
+    return _load(_current.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later with _()."""
+    return message
+
+
+def pick(texts: dict | None, locale: str | None = None, fallback: str = "en") -> str:
+    """Choose the text for a locale from a per-language dict, falling back to English."""
+    if not texts:
+        return ""
+    loc = locale or _current.get()
+    return texts.get(loc) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+def babel_locale(locale: str | None = None) -> Locale:
+    """The Babel Locale for a bot locale."""
+    return Locale.parse(locale or _current.get())
+
+
+def fmt_date(value: date, locale: str | None = None, fmt: str = "medium") -> str:
+    """A date in the reader's locale."""
+    return _babel_date(value, format=fmt, locale=babel_locale(locale))
+
+
+def fmt_date_range(start: date, end: date, locale: str | None = None) -> str:
+    """A date range in the reader's locale, e.g. '21–28 Jan 2018'."""
+    return format_interval(start, end, skeleton="yMMMd", locale=babel_locale(locale))
+
+
+def fmt_datetime(value: datetime, tz: str, locale: str | None = None, fmt: str = "medium") -> str:
+    """An instant shown in a time zone and the reader's locale."""
+    return _babel_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=babel_locale(locale))
+
+
+GettextFn = Callable[[str], str]
