@@ -1,0 +1,76 @@
+"""The command line as a newcomer uses it: each call a fresh process on one database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def run(empty_url: str, tmp_path: Path):
+    """Run `python -m bot …` with a database and data directory of its own."""
+    env = {**os.environ, "DATABASE_URL": empty_url, "DATA_DIR": str(tmp_path / "data")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+
+    def call(*args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**env, **(extra or {})},
+        )
+
+    return call
+
+
+def test_migrate_import_twice_and_stats(run):
+    """import-sample twice adds nothing; stats prints the plan's 2017 figures."""
+    assert run("migrate").returncode == 0
+    first = run("import-sample")
+    assert first.returncode == 0 and "Created" in first.stdout
+    second = run("import-sample")
+    assert "nothing changed" in second.stdout
+    out = run("stats", "--year", "2017", "--json")
+    data = json.loads(out.stdout)
+    assert (data["courses"], data["trainees"], data["countries"], data["cities"]) == (
+        14,
+        174,
+        25,
+        58,
+    )
+
+
+def test_chat_conversation_across_processes(run):
+    """`chat` answers /start in Russian with buttons; a press in a new process carries on."""
+    first = run("chat", "--as", "1001", "--lang", "ru", "--json", "/start")
+    assert first.returncode == 0, first.stderr
+    [message] = [json.loads(line) for line in first.stdout.splitlines()]
+    assert "Здравствуйте" in message["text"] and message["buttons"]
+    second = run("chat", "--as", "1001", "--json", "--press", "Русский")
+    lines = [json.loads(line) for line in second.stdout.splitlines()]
+    assert lines[-1]["text"].startswith("Готово. Язык: Русский.")
+    missing = run("chat", "--as", "1001", "--press", "Nonexistent")
+    assert missing.returncode == 2 and "available" in missing.stderr
+
+
+def test_bad_configuration_is_one_clear_line(run):
+    """A wrong value names the variable in one line, no traceback."""
+    out = run("stats", "--year", "2017", extra={"TIMEZONE": "Mars/Olympus"})
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "Configuration error: TIMEZONE: Value error, unknown IANA time zone 'Mars/Olympus'"
+    ]
+
+
+def test_run_without_token_and_outdated_schema(run):
+    """`run` without a token says so; with a token on an unmigrated database it refuses."""
+    out = run("run")
+    assert out.returncode == 2 and "TELEGRAM_BOT_TOKEN" in out.stderr
+    out = run("run", extra={"TELEGRAM_BOT_TOKEN": "1:x"})
+    assert out.returncode == 1 and "python -m bot migrate" in out.stderr
