@@ -13,6 +13,9 @@ from bot.core import context as user_context
 from bot.core.context import BotContext
 from bot.core.registry import commands
 from bot.features import start
+from bot.features.handoff import handlers as handoff
+from bot.features.qa import handlers as qa
+from bot.features.schedule import handlers as schedule
 from bot.i18n import TRAINEE_LOCALES, translator
 
 log = logging.getLogger(__name__)
@@ -26,7 +29,14 @@ def register_features(app: Application) -> None:
     user_context.register(app)
     # 2. Welcome, language, help and the error handler.
     start.register(app)
-    # 3. Catch-alls last, so they only see what no feature accepted.
+    # 3. Course catalogue: /courses, course cards, .ics files.
+    schedule.register(app)
+    # 4. Handoff to a person: liaison chat relay (before QA, so replies in the liaison chat
+    #    are relays, not questions).
+    handoff.register(app)
+    # 5. Free-text questions: any text that is not a command.
+    qa.register(app)
+    # 6. Catch-alls last, so they only see what no feature accepted.
     start.register_fallbacks(app)
 
 

@@ -1,9 +1,18 @@
 """Imports every feature's tables so Alembic and create_all see the whole schema."""
 
 from bot.core.models import AuditEntry, City, Organisation, Person, PersonRole
+from bot.core.outbox import OutboxMessage
 from bot.db import Base
 from bot.features.applications.models import Application
-from bot.features.schedule.models import Course, CourseCity, CourseResult, ResultPlace
+from bot.features.handoff.models import HandoffQuestion
+from bot.features.qa.models import FaqAnswer, LexiconEntry
+from bot.features.schedule.models import (
+    Course,
+    CourseCity,
+    CourseResult,
+    CourseSession,
+    ResultPlace,
+)
 
 __all__ = [
     "Application",
@@ -12,6 +21,11 @@ __all__ = [
     "City",
     "Course",
     "CourseCity",
+    "CourseSession",
+    "FaqAnswer",
+    "HandoffQuestion",
+    "LexiconEntry",
+    "OutboxMessage",
     "CourseResult",
     "Organisation",
     "Person",

@@ -2,7 +2,7 @@
 """Fill catalogue entries from JSON: {"msgid": {"zh": "...", "ru": ["один", "два", "пять"]}}.
 
 English entries are filled with the msgid itself (singular/plural). Run after scripts/i18n.
-Usage: .venv/bin/python scripts/po_fill.py translations.json
+Usage: .venv/bin/python scripts/po_fill.py FILE.json [FILE.json …]
 """
 
 import json
@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent / "locales"
 
 def main() -> None:
     """Merge the given translations into every catalogue and report what is still empty."""
-    table = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")) if len(sys.argv) > 1 else {}
+    table: dict = {}
+    for name in sys.argv[1:]:
+        for msgid, langs in json.loads(Path(name).read_text(encoding="utf-8")).items():
+            table.setdefault(msgid, {}).update(langs)
     for po in sorted(ROOT.glob("*/LC_MESSAGES/messages.po")):
         loc = po.parent.parent.name
         with po.open("rb") as fh:

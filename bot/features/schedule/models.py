@@ -104,3 +104,20 @@ class ResultPlace(Base):
     country_recorded: Mapped[str] = mapped_column(String(100))
     country_recorded_ko: Mapped[str | None] = mapped_column(String(100))
     city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="SET NULL"))
+
+
+class CourseSession(Base):
+    """One item of a course's week: a lecture, site visit, presentation or cultural event."""
+
+    __tablename__ = "course_sessions"
+    __table_args__ = (Index("ix_course_sessions_course_starts", "course_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    kind: Mapped[str] = mapped_column(String(16))  # lecture | site_visit | presentation | …
+    title: Mapped[dict] = mapped_column(default=dict)
+    place: Mapped[dict] = mapped_column(default=dict)
+    speaker: Mapped[dict] = mapped_column(default=dict)
+    is_sample: Mapped[bool] = mapped_column(default=False)  # invented for the demo, not the plan

@@ -1,0 +1,1 @@
+"""Handing a question over to a person in the liaison chat, and relaying the answer."""

@@ -1,0 +1,1 @@
+"""Free-text question answering in en, zh, es, ru."""
