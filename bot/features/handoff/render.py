@@ -1,0 +1,139 @@
+"""Rendering handoff outbox rows at send time, each in its recipient's language."""
+
+from __future__ import annotations
+
+from babel import Locale
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+
+from bot.core.models import City, Person
+from bot.core.outbox_dispatch import OutboxItem, Sender, Skip
+from bot.db import session_scope
+from bot.features.applications.models import Application
+from bot.features.handoff.models import HandoffQuestion
+from bot.features.schedule.models import Course
+from bot.i18n import LANGUAGE_NAMES, pick, translator
+
+FORWARD = "handoff_forward"
+ANSWER = "handoff_answer"
+TELEGRAM_LIMIT = 4096
+QUOTE_LIMIT = 200
+
+
+def display_name(person: Person) -> str:
+    """The name staff see: passport name if known, else the Telegram name, else the id."""
+    name = person.full_name or " ".join(p for p in (person.first_name, person.last_name) if p)
+    return name.strip() or str(person.telegram_id)
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text cut to `limit` characters with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def language_label(code: str, reader: str) -> str:
+    """A language named in the reader's language and in its own, e.g. 'Russian (Русский)'."""
+    try:
+        name = Locale.parse(code).get_display_name(reader) or code
+    except ValueError:
+        return code
+    native = LANGUAGE_NAMES.get(code)
+    return f"{name} ({native})" if native and native != name else name
+
+
+async def _course_title(session: AsyncSession, row: HandoffQuestion, locale: str) -> str | None:
+    course_id = row.course_id
+    if course_id is None:
+        # No course named with the question: the one the trainee applied to or attends last.
+        course_id = await session.scalar(
+            select(Application.course_id)
+            .where(Application.person_id == row.person_id)
+            .order_by(Application.created_at.desc(), Application.id.desc())
+            .limit(1)
+        )
+    course = await session.get(Course, course_id) if course_id else None
+    if course is None:
+        return None
+    return f"{pick(course.title, locale) or course.code} ({course.code})"
+
+
+async def forward_text(handoff_id: int, locale: str) -> str:
+    """The question as the liaison chat reads it, in `locale`; raises Skip if it is gone."""
+    tr = translator(locale)
+    async with session_scope() as session:
+        row = await session.get(HandoffQuestion, handoff_id)
+        if row is None:
+            raise Skip(f"handoff question {handoff_id} no longer exists")
+        person = await session.get(Person, row.person_id)
+        assert person is not None
+        city = await session.get(City, person.city_id) if person.city_id else None
+        course = await _course_title(session, row, locale)
+    who = tr.gettext("From: {name}, Telegram ID {telegram_id}").format(
+        name=display_name(person) + (f" (@{person.username})" if person.username else ""),
+        telegram_id=person.telegram_id,
+    )
+    lines = [tr.gettext("Question from a trainee (no. {number})").format(number=row.id), who]
+    place = ", ".join(p for p in (city.name if city else None, person.country) if p)
+    if place:
+        lines.append(tr.gettext("City: {city}").format(city=place))
+    if person.organisation:
+        org = ", ".join(p for p in (person.position, person.organisation) if p)
+        lines.append(tr.gettext("Organisation: {organisation}").format(organisation=org))
+    lines.append(
+        tr.gettext("Language: {language}").format(language=language_label(row.locale, locale))
+    )
+    if course:
+        lines.append(tr.gettext("Course: {course}").format(course=course))
+    head = "\n".join(lines)
+    foot = tr.gettext("Reply to this message to answer.")
+    room = TELEGRAM_LIMIT - len(head) - len(foot) - 8
+    question = row.text if len(row.text) <= room else row.text[: room - 1] + "…"
+    return f"{head}\n\n{question}\n\n↩️ {foot}"
+
+
+async def answer_texts(handoff_id: int) -> list[str]:
+    """The answer as the trainee reads it, in their current language, split to fit Telegram."""
+    async with session_scope() as session:
+        row = await session.get(HandoffQuestion, handoff_id)
+        if row is None or not row.answer:
+            raise Skip(f"handoff question {handoff_id} has no answer to deliver")
+        person = await session.get(Person, row.person_id)
+        assert person is not None
+    tr = translator(person.locale)
+    head = tr.gettext("A coordinator has answered your question: «{question}»").format(
+        question=shorten(row.text, QUOTE_LIMIT)
+    )
+    text = f"{head}\n\n{row.answer}"
+    if len(text) <= TELEGRAM_LIMIT:
+        return [text]
+    # An officer's long answer is never cut: it follows the heading in as many parts as needed.
+    answer = row.answer
+    return [head] + [answer[i : i + TELEGRAM_LIMIT] for i in range(0, len(answer), TELEGRAM_LIMIT)]
+
+
+def senders(liaison_locale: str) -> dict[str, Sender]:
+    """The handoff outbox kinds and how each is delivered."""
+
+    async def send_forward(bot: Bot, item: OutboxItem) -> int:
+        text = await forward_text(int(item.payload["handoff_id"]), liaison_locale)
+        message = await bot.send_message(item.chat_id, text)
+        return message.message_id
+
+    async def after_forward(session: AsyncSession, item: OutboxItem, message_id: int) -> None:
+        # Imported here: the service imports this module for its senders.
+        from bot.features.handoff.service import mark_forwarded
+
+        await mark_forwarded(session, int(item.payload["handoff_id"]), item.chat_id, message_id)
+
+    async def send_answer(bot: Bot, item: OutboxItem) -> int:
+        parts = await answer_texts(int(item.payload["handoff_id"]))
+        first = None
+        for part in parts:
+            message = await bot.send_message(item.chat_id, part)
+            first = first or message.message_id
+        assert first is not None
+        return first
+
+    return {FORWARD: Sender(send_forward, after_forward), ANSWER: Sender(send_answer)}
