@@ -47,16 +47,16 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_import_sample(args: argparse.Namespace, settings: Settings) -> int:
     """Load the bundled 2018 plan and 2017 results."""
-    from bot.features.schedule.importer import import_programme, load_sample
+    from bot.sample import import_sample
 
     if not await ensure_schema(settings, auto=False):
         return 1
     db.init_db(settings.db_url)
-    report = await import_programme(load_sample())
-    if not report.changed:
+    changed = await import_sample(settings.timezone)
+    if not changed:
         print("Sample data already loaded: nothing changed.")
     else:
-        print(f"Sample data loaded. Created: {report.created}. Updated: {report.updated}.")
+        print("Sample data loaded: " + ", ".join(f"{v} {k}" for k, v in changed.items()) + ".")
     return 0
 
 
@@ -112,6 +112,29 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return await chat_once(args, settings)
 
 
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer questions through the bot's question-answering service."""
+    from bot.features.qa.ask import run_ask
+
+    if not await ensure_schema(settings, auto=False):
+        return 1
+    return await run_ask(args, settings)
+
+
+async def cmd_qa_score(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the question answering on a labelled JSONL file; exit 1 below the threshold."""
+    from pathlib import Path
+
+    from bot.features.qa.evaluate import read_questions, score_rows
+
+    if not await ensure_schema(settings, auto=False):
+        return 1
+    db.init_db(settings.db_url)
+    score = await score_rows(read_questions(Path(args.file)))
+    print(score.report())
+    return 0 if score.accuracy >= args.threshold else 1
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Interactive terminal chat on a local SQLite database with the sample data."""
     from bot.transport.demo import run_demo
@@ -156,6 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("text", nargs="?", help="the message text")
     group.add_argument("--press", help="a button of the bot's last reply: its text or data")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("ask", help="answer a question as the bot would (free text)")
+    p.add_argument("--lang", default=None, help="the asker's language (en, zh, es, ru)")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--batch", action="store_true", help='JSON lines {"lang","text"} on stdin')
+    p.add_argument("--now", default=None, help="the bot's clock, ISO (Seoul time if naive)")
+    p.add_argument("text", nargs="?")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("qa-score", help="score the question answering on a labelled file")
+    p.add_argument("file")
+    p.add_argument("--threshold", type=float, default=0.0)
+    p.set_defaults(func=cmd_qa_score)
 
     p = sub.add_parser("demo", help="interactive offline chat with the sample programme")
     p.add_argument("--as", dest="user_id", type=int, default=1001)

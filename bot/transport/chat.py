@@ -26,8 +26,8 @@ def state_paths(settings: Settings) -> tuple[Path, Path]:
 
 async def prepare_database(settings: Settings) -> None:
     """Migrate and, for an empty database, load the sample programme (a dev convenience)."""
-    from bot.features.schedule.importer import import_programme, load_sample
     from bot.features.schedule.models import Course
+    from bot.sample import import_sample
 
     if not await migrate.schema_is_current(settings.db_url):
         await asyncio.to_thread(migrate.upgrade, settings.db_url)
@@ -35,7 +35,7 @@ async def prepare_database(settings: Settings) -> None:
     async with db.session_scope() as session:
         empty = not await session.scalar(select(func.count()).select_from(Course))
     if empty:
-        await import_programme(load_sample())
+        await import_sample(settings.timezone)
         print("(empty database: loaded the sample programme)", file=sys.stderr)
 
 

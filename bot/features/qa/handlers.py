@@ -1,9 +1,64 @@
-"""Telegram handlers of the qa feature."""
+"""Free-text questions in private chats, and /today, /tomorrow for the course week."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot.core.context import BotContext
+from bot.core.registry import CommandInfo, add_command
+from bot.core.textrouter import add_text_consumer
+from bot.features.qa.service import answer_question, day_programme, seoul_today
+from bot.i18n import N_, set_locale
+
+
+async def on_question(update: Update, context: BotContext) -> bool:
+    """Text consumer of last resort: answer; offer a person when the bot cannot answer."""
+    message, user = update.effective_message, context.user
+    if message is None or not message.text or user is None:
+        return False
+    answer = await answer_question(
+        message.text,
+        locale=user.locale,
+        person_id=user.person_id,
+        tz=context.settings.timezone,
+    )
+    # Reply in the language the question was written in (it may differ from the setting).
+    set_locale(answer.locale)
+    await message.reply_text(answer.text)
+    if answer.offer_handoff:
+        from bot.features.handoff.handlers import offer_handoff
+
+        await offer_handoff(update, context, message.text)
+    return True
+
+
+async def _day(update: Update, context: BotContext, ref: str) -> None:
+    user = context.user
+    assert update.effective_message is not None and user is not None
+    tz = context.settings.timezone
+    text, _found = await day_programme(
+        ref, locale=user.locale, today=seoul_today(tz), person_id=user.person_id, tz=tz
+    )
+    await update.effective_message.reply_text(text)
+
+
+async def today(update: Update, context: BotContext) -> None:
+    """/today: today's programme of the person's course."""
+    await _day(update, context, "today")
+
+
+async def tomorrow(update: Update, context: BotContext) -> None:
+    """/tomorrow: tomorrow's programme of the person's course."""
+    await _day(update, context, "tomorrow")
 
 
 def register(app: Application) -> None:
-    """Install this feature's handlers."""
+    """Install the question answering and the day-programme commands."""
+    app.add_handler(CommandHandler("today", today))
+    app.add_handler(CommandHandler("tomorrow", tomorrow))
+    # Asked last: forms and open /contact requests take their text first.
+    add_text_consumer(app, on_question, order=1000)
+    app.bot_data["free_text"] = True
+    add_command(app, CommandInfo("today", N_("today's course programme"), order=30))
+    add_command(app, CommandInfo("tomorrow", N_("tomorrow's course programme"), order=31))

@@ -1,0 +1,250 @@
+"""Language understanding for trainees' free-text questions (en, zh, es, ru).
+
+Pure Python and offline: the question is normalised, lexicon and catalogue phrases are spotted
+by exact form, Snowball stem or near spelling, and simple rules turn those into an intent,
+filters and, for schedule questions, the matching courses."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.features.qa.nlu_catalogue import entity_phrases, select_courses
+from bot.features.qa.nlu_lexicon import Lexicon
+from bot.features.qa.nlu_match import Match, PhraseIndex
+from bot.features.qa.nlu_text import MAX_CHARS, detect_locale, normalise, script
+from bot.features.schedule.service import Catalogue, CourseView
+
+__all__ = [
+    "INTENTS",
+    "Engine",
+    "Filters",
+    "Lexicon",
+    "Understanding",
+    "detect_locale",
+    "engine_for",
+    "understand",
+]
+
+INTENTS = (
+    "schedule",
+    "apply",
+    "eligibility",
+    "costs",
+    "format",
+    "action_plan",
+    "online_lectures",
+    "forum",
+    "contact",
+    "programme",
+    "unknown",
+)
+# When two FAQ intents score the same, the more specific one wins: "who can apply" is about
+# eligibility, "when is the evaluation after the course" about the follow-up.
+_TIE_ORDER = (
+    "eligibility",
+    "action_plan",
+    "forum",
+    "online_lectures",
+    "costs",
+    "format",
+    "contact",
+    "apply",
+)
+_YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
+_EMPTY: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a question narrows courses or the programme to; empty sets mean unconstrained."""
+
+    themes: frozenset[str] = _EMPTY
+    months: frozenset[int] = _EMPTY
+    cities: frozenset[str] = _EMPTY
+    countries: frozenset[str] = _EMPTY
+    orgs: frozenset[str] = _EMPTY
+    types: frozenset[str] = _EMPTY
+    languages: frozenset[str] = _EMPTY
+    year: int | None = None
+    day: str | None = None  # "today" | "tomorrow" | "mon".."sun" | "YYYY-MM-DD"
+    session_kinds: frozenset[str] = _EMPTY
+
+    def narrows_courses(self) -> bool:
+        """Whether any course-level filter is set."""
+        return bool(
+            self.themes
+            or self.months
+            or self.cities
+            or self.countries
+            or self.orgs
+            or self.types
+            or self.languages
+        )
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The engine's reading of one question."""
+
+    intent: str
+    filters: Filters = field(default_factory=Filters)
+    courses: tuple[CourseView, ...] = ()
+    locale: str = "en"
+    confidence: float = 0.0
+
+
+def _weight(toks: list[str], m: Match) -> float:
+    # A Chinese character carries about half the meaning of a word.
+    return sum(0.5 if script(t) == "cjk" else 1.0 for t in toks[m.start : m.end])
+
+
+class Engine:
+    """The precomputed phrase index for one catalogue and lexicon."""
+
+    def __init__(self, catalogue: Catalogue, lexicon: Lexicon):
+        self.catalogue = catalogue
+        self.lexicon = lexicon
+        self.ignored: dict[str, set[str]] = defaultdict(set)
+        for kind, value, _loc, phrase in lexicon:
+            if kind == "ignore":
+                self.ignored[value].add(phrase.strip().casefold())
+        stop = [p for k, _v, _l, p in lexicon if k == "stop"]
+        rows = [r for r in lexicon if r[0] not in ("stop", "ignore")]
+        rows += list(entity_phrases(catalogue))
+        self.index = PhraseIndex(rows, stop)
+
+    def _values(self, matches: list[Match], kind: str) -> set[str]:
+        ignored = self.ignored.get(kind, set())
+        return {m.value for m in matches if m.kind == kind and m.value.casefold() not in ignored}
+
+    def _year(
+        self, text: str, matches: list[Match], today: date | None
+    ) -> tuple[int | None, bool]:
+        found = _YEAR_RE.findall(text)
+        if found:
+            return int(found[0]), True
+        base = self.catalogue.default_year(today)
+        shift = [
+            int(m.value) for m in matches if m.kind == "year" and m.value.lstrip("+-").isdigit()
+        ]
+        if base is not None and shift:
+            return base + shift[0], True
+        return base, False
+
+    def understand(
+        self, text: str, *, locale: str | None = None, today: date | None = None
+    ) -> Understanding:
+        """Read one question."""
+        text = (text or "")[:MAX_CHARS]
+        loc = detect_locale(text, locale)
+        toks = self.index.text_tokens(text)
+        if not toks:
+            return Understanding("unknown", Filters(), (), loc, 0.0)
+        matches = self.index.find(toks)
+        norm = normalise(text)
+        year, explicit_year = self._year(norm, matches, today)
+        iso = _ISO_DAY_RE.search(norm)
+        day_values = self._values(matches, "day") | self._values(matches, "weekday")
+        day = iso.group(0) if iso else (sorted(day_values)[0] if day_values else None)
+        months = {int(v) for v in self._values(matches, "month") if v.isdigit()}
+        filters = Filters(
+            themes=frozenset(self._values(matches, "theme")),
+            months=frozenset(m for m in months if 1 <= m <= 12),
+            cities=frozenset(self._values(matches, "city")),
+            countries=frozenset(self._values(matches, "country")),
+            orgs=frozenset(self._values(matches, "org")),
+            types=frozenset(self._values(matches, "type")),
+            languages=frozenset(self._values(matches, "language")),
+            year=year,
+            day=day,
+            session_kinds=frozenset(self._values(matches, "session")),
+        )
+        intent, confidence = self._intent(toks, matches, filters, explicit_year)
+        courses: tuple[CourseView, ...] = ()
+        if intent == "schedule" or (
+            intent not in ("unknown", "programme") and filters.narrows_courses()
+        ):
+            courses = select_courses(
+                self.catalogue,
+                year=year,
+                themes=filters.themes,
+                months=filters.months,
+                types=filters.types,
+                languages=filters.languages,
+                cities=filters.cities,
+                countries=filters.countries,
+                orgs=filters.orgs,
+            )
+        return Understanding(intent, filters, courses, loc, confidence)
+
+    def _intent(
+        self, toks: list[str], matches: list[Match], filters: Filters, explicit_year: bool
+    ) -> tuple[str, float]:
+        if any(m.kind == "noise" for m in matches):
+            return "unknown", 0.0
+        scores: dict[str, float] = defaultdict(float)
+        for m in matches:
+            if m.kind == "intent":
+                scores[m.value] += _weight(toks, m)
+        offtopic = sum(_weight(toks, m) for m in matches if m.kind == "offtopic")
+        faq = {k: v for k, v in scores.items() if k not in ("schedule", "programme")}
+        # "Where can I eat near the hotel?" mentions a cost word but is about restaurants.
+        if faq and max(faq.values()) >= offtopic:
+            best = max(
+                faq,
+                key=lambda k: (faq[k], -_TIE_ORDER.index(k) if k in _TIE_ORDER else -99),
+            )
+            return best, min(0.95, 0.6 + 0.15 * faq[best])
+        if filters.day or scores.get("programme"):
+            return "programme", 0.8
+        # "Where is the site visit?" is about the week's programme; "does the water course
+        # have site visits" names a course, so it stays a course question.
+        if filters.session_kinds and not filters.narrows_courses():
+            return "programme", 0.7
+        kinds = {m.kind for m in matches}
+        cue = scores.get("schedule", 0) > 0
+        course_word = "course_word" in kinds
+        if offtopic and not (course_word or filters.themes):
+            return "unknown", 0.1
+        anchored = (
+            course_word
+            or filters.themes
+            or filters.orgs
+            or filters.types
+            or filters.languages
+            or (cue and (filters.cities or filters.countries or filters.months or explicit_year))
+        )
+        if anchored:
+            return "schedule", 0.9 if cue or course_word else 0.7
+        return "unknown", 0.1
+
+
+_ENGINES: list[tuple[Catalogue, Lexicon, Engine]] = []
+
+
+def engine_for(catalogue: Catalogue, lexicon: Lexicon) -> Engine:
+    """The cached engine of this catalogue and lexicon object (built on first use)."""
+    for cat, lex, eng in _ENGINES:
+        if cat is catalogue and lex is lexicon:
+            return eng
+    eng = Engine(catalogue, lexicon)
+    # Keep a few: the bot reloads the catalogue after staff edits, old ones must not pile up.
+    _ENGINES.insert(0, (catalogue, lexicon, eng))
+    del _ENGINES[4:]
+    return eng
+
+
+def understand(
+    text: str,
+    catalogue: Catalogue,
+    lexicon: Lexicon,
+    *,
+    locale: str | None = None,
+    today: date | None = None,
+) -> Understanding:
+    """Read one question against a catalogue, with the engine cached per catalogue and lexicon."""
+    return engine_for(catalogue, lexicon).understand(text, locale=locale, today=today)

@@ -1,0 +1,67 @@
+"""How answers look: course lists and day programmes in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
+
+from bot.features.schedule.service import CourseView
+from bot.features.schedule.week import SessionView
+from bot.i18n import babel_locale, fmt_date, fmt_date_range, pick, translator
+
+
+def course_dates(course: CourseView, loc: str) -> str:
+    """The course's dates, or 'dates to be agreed'."""
+    if course.starts and course.ends:
+        return fmt_date_range(course.starts, course.ends, loc)
+    return translator(loc).gettext("dates to be agreed")
+
+
+def course_list(loc: str, courses: Sequence[CourseView]) -> str:
+    """A bulleted list of courses with dates and audience, headed by how many were found."""
+    tr = translator(loc)
+    head = tr.ngettext("I found {count} course:", "I found {count} courses:", len(courses)).format(
+        count=len(courses)
+    )
+    lines = [head]
+    for c in courses:
+        lines.append(f"• {c.t(loc)} — {course_dates(c, loc)}")
+        if target := pick(c.target, loc):
+            lines.append(f"  {target}")
+    lines += ["", tr.gettext("Send /courses for details, a calendar file and how to apply.")]
+    return "\n".join(lines)
+
+
+def no_course(loc: str) -> str:
+    """The reply when no course matches."""
+    return translator(loc).gettext(
+        "I could not find a course that matches your question. Send /courses to see all "
+        "courses, or I can pass your question to a person."
+    )
+
+
+def programme(loc: str, day: date, sessions: Sequence[SessionView], tz: str) -> str:
+    """A day's programme, times in Seoul."""
+    tr = translator(loc)
+    when = fmt_date(day, loc, "full")
+    if not sessions:
+        return tr.gettext("I have no course programme for {date}.").format(date=when)
+    lines = [tr.gettext("Programme for {date} (Seoul time):").format(date=when)]
+    zone, bl = ZoneInfo(tz), babel_locale(loc)
+    for s in sessions:
+        start = format_time(s.starts_at.astimezone(zone), "short", locale=bl)
+        span = start
+        if s.ends_at:
+            span = f"{start}–{format_time(s.ends_at.astimezone(zone), 'short', locale=bl)}"
+        line = f"{span}  {pick(s.title, loc)}"
+        if place := pick(s.place, loc):
+            line += f" — {place}"
+        if speaker := pick(s.speaker, loc):
+            line += f" ({speaker})"
+        lines.append(line)
+    if any(s.is_sample for s in sessions):
+        lines += ["", tr.gettext("This is a sample programme for demonstration.")]
+    return "\n".join(lines)

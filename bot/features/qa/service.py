@@ -1,0 +1,145 @@
+"""Answers free-text questions: understand (nlu), look up courses and FAQ, render the reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import utcnow
+from bot.features.qa import render
+from bot.features.qa.knowledge import CACHE, DATA, Knowledge, load_knowledge
+from bot.features.qa.nlu import Engine, Lexicon
+from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
+from bot.features.schedule.week import course_for_day, sessions_on
+from bot.i18n import TRAINEE_LOCALES, pick, translator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Intents a person should be offered a human for, because the bot's answer is not enough.
+HANDOFF_INTENTS = frozenset({"contact", "unknown"})
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    """A course named in an answer."""
+
+    code: str
+    title: str
+    starts: date | None
+    ends: date | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot replies to a question, and whether to offer a person."""
+
+    intent: str
+    locale: str
+    text: str
+    courses: tuple[CourseRef, ...]
+    offer_handoff: bool
+
+
+@dataclass(frozen=True)
+class _Brain:
+    catalogue: Catalogue
+    knowledge: Knowledge
+    engine: Engine
+
+
+async def _brain() -> _Brain:
+    cached = CACHE.get()
+    if isinstance(cached, _Brain):
+        return cached
+    catalogue, knowledge = await load_catalogue(), await load_knowledge()
+    if knowledge.lexicon_rows:
+        lexicon = Lexicon.from_rows(knowledge.lexicon_rows)
+    else:
+        # A database without the seeded lexicon still understands the bundled words.
+        lexicon = Lexicon.from_file(DATA / "lexicon.json")
+    brain = _Brain(catalogue, knowledge, Engine(catalogue, lexicon))
+    CACHE.put(brain)
+    return brain
+
+
+def seoul_today(tz: str = "Asia/Seoul") -> date:
+    """Today's date in the programme's time zone."""
+    return utcnow().astimezone(ZoneInfo(tz)).date()
+
+
+def resolve_day(day: str | None, today: date) -> date:
+    """Turn the engine's day reference (today, tomorrow, a weekday, an ISO date) into a date."""
+    if not day or day == "today":
+        return today
+    if day == "tomorrow":
+        return today + timedelta(days=1)
+    if day == "yesterday":
+        return today - timedelta(days=1)
+    if day in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS.index(day) - today.weekday()) % 7)
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        return today
+
+
+async def day_programme(
+    day_ref: str | None,
+    *,
+    locale: str,
+    today: date,
+    person_id: int | None = None,
+    kinds: frozenset[str] = frozenset(),
+    tz: str = "Asia/Seoul",
+) -> tuple[str, bool]:
+    """The programme of the person's course on a day (today, tomorrow, a weekday, a date);
+    returns the text and whether anything was found."""
+    day = resolve_day(day_ref, today)
+    code = await course_for_day(day, person_id)
+    sessions = await sessions_on(code, day, tz) if code else []
+    if kinds:
+        # "When is tomorrow's site visit?": show the site visits, or the whole day if none.
+        sessions = [s for s in sessions if s.kind in kinds] or sessions
+    return render.programme(locale, day, sessions, tz), bool(sessions)
+
+
+async def answer_question(
+    text: str,
+    *,
+    locale: str | None = None,
+    person_id: int | None = None,
+    today: date | None = None,
+    tz: str = "Asia/Seoul",
+) -> Answer:
+    """Understand a question and compose the reply in the asker's language."""
+    brain = await _brain()
+    today = today or seoul_today(tz)
+    u = brain.engine.understand(text, locale=locale, today=today)
+    loc = u.locale if u.locale in TRAINEE_LOCALES or u.locale == "ko" else (locale or "en")
+    tr = translator(loc)
+    courses: tuple[CourseView, ...] = u.courses
+    offer = u.intent in HANDOFF_INTENTS
+    if u.intent == "schedule":
+        body = render.course_list(loc, courses) if courses else render.no_course(loc)
+        offer = not courses
+    elif u.intent == "programme":
+        body, found = await day_programme(
+            u.filters.day,
+            locale=loc,
+            today=today,
+            person_id=person_id,
+            kinds=u.filters.session_kinds,
+            tz=tz,
+        )
+        offer = not found
+        courses = ()
+    else:
+        body = pick(brain.knowledge.answers.get(u.intent), loc) or tr.gettext(
+            "I am sorry, I do not have an answer to that yet."
+        )
+        if u.intent == "apply" and courses:
+            body = f"{body}\n\n{render.course_list(loc, courses)}"
+        elif u.intent != "apply":
+            courses = ()
+    refs = tuple(CourseRef(c.code, c.t(loc), c.starts, c.ends) for c in courses)
+    return Answer(u.intent, loc, body, refs, offer)

@@ -1,0 +1,86 @@
+"""Free-text answers through the bot: right courses, the asker's language, Babel dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot import clock
+from bot.features.qa.evaluate import read_questions, score_rows
+from bot.features.qa.knowledge import set_answer
+from bot.features.qa.service import answer_question
+
+
+async def test_spanish_question_lists_both_water_courses(sample, conv):
+    """A Spanish question without accents gets both 2018 water courses, dates in Spanish."""
+    [reply] = await conv.send(3001, "cuando es el curso de agua", lang="es")
+    assert reply.text.startswith("He encontrado 2 cursos:")
+    assert "20–28 feb 2018" in reply.text and "17–24 jun 2018" in reply.text
+
+
+async def test_russian_plural_and_month_inflection(sample, conv):
+    """'в мае' finds the two May courses; the count uses the Russian 'few' form."""
+    [reply] = await conv.send(3002, "Какие курсы в мае?", lang="ru")
+    assert reply.text.startswith("Я нашёл 2 курса:")
+
+
+async def test_traditional_chinese_is_understood(sample):
+    """Traditional characters are read like Simplified ones; the answer is Chinese."""
+    answer = await answer_question("電子政務課程什麼時候？", locale="zh")
+    assert answer.intent == "schedule"
+    assert {c.code for c in answer.courses} == {"2018-10", "2018-13"}
+    assert "我找到了 2 个课程" in answer.text
+
+
+async def test_question_language_wins_over_setting(sample):
+    """A Russian-speaking user who writes in Chinese is answered in Chinese."""
+    answer = await answer_question("有面向中国城市的课程吗？", locale="ru")
+    assert answer.locale == "zh" and [c.code for c in answer.courses] == ["2018-10"]
+
+
+async def test_out_of_scope_is_honest_and_offers_a_person(sample, conv):
+    """Weather in Seoul is not a course question: no course guessed, a person offered."""
+    events = await conv.send(3003, "What's the weather like in Seoul in August?", lang="en")
+    assert not any("I found" in e.text for e in events)
+    labels = [b["text"] for e in events for row in e.buttons for b in row]
+    assert labels, "the handoff offer has buttons"
+
+
+async def test_faq_answer_comes_from_the_database(sample):
+    """Staff edit an answer; the next answer uses the edited text."""
+    await set_answer("forum", "en", "The forum moved to the Grand Hall.", None)
+    answer = await answer_question("When is the international training forum?", locale="en")
+    assert answer.intent == "forum" and answer.text == "The forum moved to the Grand Hall."
+
+
+async def test_today_during_the_kyiv_course(sample, conv):
+    """/today on a course day lists that day's sample programme in Seoul time."""
+    clock.freeze(datetime(2018, 5, 29, 0, 0, tzinfo=UTC))  # 09:00 in Seoul
+    [reply] = await conv.send(3004, "/today", lang="en")
+    assert reply.text.startswith("Programme for Tuesday, May 29, 2018 (Seoul time):")
+    assert "sample programme" in reply.text
+    [reply] = await conv.send(3004, "/tomorrow")
+    assert "Wednesday, May 30, 2018" in reply.text
+
+
+async def test_scorer_on_our_own_questions(sample, tmp_path: Path):
+    """The project's scorer reads a labelled file and prints per-language figures."""
+    rows = [
+        {
+            "lang": "en",
+            "text": "when does the governance course start",
+            "intent": "schedule",
+            "courses": ["2018-10-14"],
+        },
+        {
+            "lang": "ru",
+            "text": "Сколько стоит перелёт? Кто платит за билеты?",
+            "intent": "costs",
+            "courses": [],
+        },
+    ]
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    score = await score_rows(read_questions(path))
+    assert score.report().splitlines()[-1] == "accuracy 1.000 (2/2)"

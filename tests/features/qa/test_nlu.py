@@ -1,0 +1,383 @@
+"""The question engine on paraphrases of the development questions (other wording, typos, no
+accents, Traditional Chinese, Russian inflections) and on hostile input."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot import db
+from bot.db import Base
+from bot.features.qa.nlu import (
+    INTENTS,
+    Filters,
+    Lexicon,
+    Understanding,
+    detect_locale,
+    engine_for,
+    understand,
+)
+from bot.features.schedule.service import Catalogue, load_catalogue
+
+TODAY = date(2026, 3, 1)  # the sample programme's latest year, 2018, is then the default
+ALL = "ALL"  # every 2018 course
+
+
+async def _load(url: str) -> Catalogue:
+    from bot.features.schedule.importer import import_programme, load_sample
+
+    engine = db.init_db(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    await import_programme(load_sample())
+    try:
+        return await load_catalogue()
+    finally:
+        await db.dispose_db()
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    """The sample programme read once per module: the engine never touches the database."""
+    path: Path = tmp_path_factory.mktemp("nlu") / "catalogue.db"
+    return asyncio.run(_load(f"sqlite+aiosqlite:///{path}"))
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    """The bundled lexicon."""
+    return Lexicon.from_file()
+
+
+def ask(text: str, catalogue: Catalogue, lexicon: Lexicon, **kw) -> Understanding:
+    """Understand a question as of TODAY."""
+    return understand(text, catalogue, lexicon, today=TODAY, **kw)
+
+
+CASES = [
+    ("Where do we stay during the training?", "costs", ()),
+    ("Do I need to speak English?", "eligibility", ()),
+    ("I have a question for the organisers", "contact", ()),
+    ("什么时候可以报名水管理课程", "apply", ()),
+    ("Когда начнётся обучение по водным ресурсам для Ташкента?", "schedule", ("2018-02",)),
+    (
+        "¿Cuándo empieza la capacitación en gobernanza para todas las ciudades?",
+        "schedule",
+        ("2018-12",),
+    ),
+    ("what dates is the e-gov training", "schedule", ("2018-10", "2018-13")),
+    ("When does the Tashkant water course begin?", "schedule", ("2018-02",)),
+    ("any courses for officials from Kiev??", "schedule", ("2018-07",)),
+    ("Which trainings start in June", "schedule", ("2018-08",)),
+    (
+        "What courses are there in 2017 on urban management?",
+        "schedule",
+        ("2017-02", "2017-03", "2017-13", "2017-14"),
+    ),
+    ("show me every course", "schedule", ("ALL",)),
+    ("Is there a course for Beijing officials?", "schedule", ("2018-10",)),
+    ("I'm from Colombo, which course is for me?", "schedule", ("2018-13",)),
+    ("when is the WeGO smart city programme", "schedule", ("2018-03",)),
+    (
+        "Is there a course for Kenya?",
+        "schedule",
+        ("2018-05", "2018-06", "2018-08", "2018-12", "2018-13"),
+    ),
+    (
+        "When are the Metropolis courses?",
+        "schedule",
+        ("2018-05", "2018-06", "2018-08", "2018-12", "2018-13"),
+    ),
+    ("Which course is taught in Russian?", "schedule", ("2018-02",)),
+    ("climate course dates please 🙏", "schedule", ("2018-11",)),
+    ("how can I register for the governance course", "apply", ()),
+    ("what is the application deadline", "apply", ()),
+    ("what are the requirements to join", "eligibility", ()),
+    ("Who pays for the hotel?", "costs", ()),
+    ("is the training free of charge", "costs", ()),
+    ("how many days is the training", "format", ()),
+    ("what happens during the week?", "format", ()),
+    ("How do I write my action plan postcard", "action_plan", ()),
+    ("when do I get the follow-up reminder", "action_plan", ()),
+    ("where can I watch recorded lectures from the Seoul Policy Archive", "online_lectures", ()),
+    ("tell me about the 10th anniversary forum", "forum", ()),
+    ("can I speak with a human please", "contact", ()),
+    ("what is on the programme tomorrow?", "programme", ()),
+    ("where is the lecture on Thursday", "programme", ()),
+    ("When is tomorrow's site visit?", "programme", ()),
+    ("tell me a joke", "unknown", ()),
+    ("Where can I eat good food near the hotel district in May", "unknown", ()),
+    ("May I ask which courses are in October?", "schedule", ("2018-12",)),
+    ("水資源管理課程什麼時候開始？", "schedule", ("2018-02", "2018-08")),
+    ("五月有哪些培训", "schedule", ("2018-06", "2018-07")),
+    ("6月份有课程吗", "schedule", ("2018-08",)),
+    ("基辅的智慧城市研修班是几号", "schedule", ("2018-07",)),
+    ("2017年的交通课程有哪些", "schedule", ("2017-01", "2017-07", "2017-09", "2017-11")),
+    ("面向所有城市的治理课程在什么时候", "schedule", ("2018-12",)),
+    ("北京的官员可以参加哪个课程", "schedule", ("2018-10",)),
+    ("ICLEI的课程是什么时候", "schedule", ("2018-11",)),
+    ("怎麼報名？", "apply", ()),
+    ("参加培训需要什么条件", "eligibility", ()),
+    ("培训期间的餐费和保险谁负责", "costs", ()),
+    ("课程一般持续几天", "format", ()),
+    ("培訓結束後會收到明信片嗎", "action_plan", ()),
+    ("在哪里可以看在线讲座", "online_lectures", ()),
+    ("十周年论坛在哪里举办", "forum", ()),
+    ("我要找人工客服", "contact", ()),
+    ("明天的日程是什么", "programme", ()),
+    ("首尔七月的天气怎么样", "unknown", ()),
+    ("cuando es el curso de agua", "schedule", ("2018-02", "2018-08")),
+    ("Que cursos hay en noviembre", "schedule", ("2018-13",)),
+    (
+        "¿Hay algún curso de transporte para ciudades miembros de CITYNET?",
+        "schedule",
+        ("2018-04",),
+    ),
+    ("¿Cuándo empiezan los cursos de gobernanza en 2018?", "schedule", ("2018-12",)),
+    ("fechas del curso sobre cambio climatico", "schedule", ("2018-11",)),
+    ("¿Qué cursos se dan en español?", "schedule", ("2018-01",)),
+    ("Soy de Kiev, ¿hay un curso para mi ciudad?", "schedule", ("2018-07",)),
+    ("¿Cuáles son los cursos de gestión urbana?", "schedule", ("2018-06", "2018-09")),
+    ("¿Cómo me postulo al curso de ciudad inteligente?", "apply", ()),
+    ("¿Cuáles son los requisitos para participar?", "eligibility", ()),
+    ("¿El alojamiento es gratis?", "costs", ()),
+    ("¿Cuanto dura la capacitacion?", "format", ()),
+    ("¿Cuándo llega la encuesta de evaluación?", "action_plan", ()),
+    ("¿Dónde veo los videos de las conferencias?", "online_lectures", ()),
+    ("¿Dónde será el foro del décimo aniversario?", "forum", ()),
+    ("Necesito hablar con una persona", "contact", ()),
+    ("¿Qué hay mañana?", "programme", ()),
+    ("Cuéntame un chiste", "unknown", ()),
+    ("Когда курс по водоснабжению?", "schedule", ("2018-02", "2018-08")),
+    ("Какие курсы проходят в мае?", "schedule", ("2018-06", "2018-07")),
+    ("Есть ли обучение для специалистов из Ташкента?", "schedule", ("2018-02",)),
+    ("Когда начинается курс для всех городов по транспорту?", "schedule", ("2018-05",)),
+    ("Какие курсы были в 2017 году по изменению климата?", "schedule", ("2017-10",)),
+    ("Когда курс ICLEI?", "schedule", ("2018-11",)),
+    ("Есть ли курс для китайских городов?", "schedule", ("2018-10",)),
+    ("Как записаться на курс?", "apply", ()),
+    ("Какие требования к участникам?", "eligibility", ()),
+    ("Кто платит за гостиницу и питание?", "costs", ()),
+    ("Сколько дней длится курс?", "format", ()),
+    ("Зачем нужна открытка?", "action_plan", ()),
+    ("Где посмотреть видеолекции?", "online_lectures", ()),
+    ("Где пройдет форум?", "forum", ()),
+    ("Можно поговорить с живым человеком?", "contact", ()),
+    ("что завтра по программе?", "programme", ()),
+    ("Где будет лекция в четверг?", "programme", ()),
+    ("Какая погода в Сеуле?", "unknown", ()),
+    ("when is the smart city course for argentina", "schedule", ("2018-01",)),
+    ("Whens the watr managment course", "schedule", ("2018-02", "2018-08")),
+    ("Are there courses for Chinese cities?", "schedule", ("2018-10",)),
+    ("Is any course taught in Chinese?", "schedule", ("2018-10",)),
+    ("What trainings were held last year on water?", "schedule", ("2017-04",)),
+    ("What's the course for Singapore CLC?", "schedule", ("2018-09",)),
+    ("Which customised courses are there?", "schedule", ("2018-09", "2018-14")),
+    ("When is the transport course in April open to all cities?", "schedule", ("2018-05",)),
+    ("Courses in September and October?", "schedule", ("2018-11", "2018-12")),
+    ("Is there a course for Bandung?", "schedule", ("2018-13",)),
+    ("Who is the water course for and how do I apply?", "apply", ()),
+    ("Do we need to buy our own plane tickets?", "costs", ()),
+    ("Is insurance included?", "costs", ()),
+    ("how big is each group", "format", ()),
+    ("What language are courses taught in?", "format", ()),
+    ("I need to contact the course coordinator", "contact", ()),
+    ("What is the agenda for today?", "programme", ()),
+    ("what time is the cultural programme on saturday", "programme", ()),
+    ("SELECT * FROM users; DROP TABLE lexicon;--", "unknown", ()),
+    ("hello", "unknown", ()),
+    ("有沒有針對中國城市的電子政務課程", "schedule", ("2018-10",)),
+    ("城市管理研修在几月", "schedule", ("2018-06", "2018-09")),
+    ("塔什干有什么培训", "schedule", ("2018-02",)),
+    ("十月有什么课", "schedule", ("2018-12",)),
+    ("12月有什么课程", "schedule", ()),
+    ("有西班牙语授课的课程吗", "schedule", ("2018-01",)),
+    ("WeGO智慧城市课程什么时候", "schedule", ("2018-03",)),
+    ("申请截止日期是哪天", "apply", ()),
+    ("住宿是免费的吗", "costs", ()),
+    ("一个班多少人", "format", ()),
+    ("什么是行动计划", "action_plan", ()),
+    ("有首尔政策档案的视频吗", "online_lectures", ()),
+    ("我想和工作人员聊聊", "contact", ()),
+    ("星期四的讲座在哪里", "programme", ()),
+    ("给我讲个笑话", "unknown", ()),
+    (
+        "Cuando comienza el curso de gobierno electronico para ciudades chinas",
+        "schedule",
+        ("2018-10",),
+    ),
+    ("¿Qué cursos hay en junio y julio?", "schedule", ("2018-08", "2018-09")),
+    ("¿Hay cursos para Bogotá?", "schedule", ("ALL",)),
+    ("curso para la ciudad de Kyiv", "schedule", ("2018-07",)),
+    ("¿Hay algún curso sobre movilidad urbana?", "schedule", ("2018-04", "2018-05")),
+    ("¿Cuál es la fecha límite de inscripción?", "apply", ()),
+    ("¿Quién puede postular?", "eligibility", ()),
+    ("¿Quién cubre el seguro médico?", "costs", ()),
+    ("¿En qué idioma son los cursos?", "format", ()),
+    ("¿Qué pasa con mi postal después del curso?", "action_plan", ()),
+    ("Quiero contactar con el coordinador", "contact", ()),
+    ("¿Dónde es la visita del jueves?", "programme", ()),
+    ("¿Qué tiempo hace en Seúl?", "unknown", ()),
+    (
+        "Когда проходит курс по электронному правительству для китайских городов?",
+        "schedule",
+        ("2018-10",),
+    ),
+    ("Когда курс для Киева?", "schedule", ("2018-07",)),
+    ("Есть курсы в октябре?", "schedule", ("2018-12",)),
+    ("курсы WeGO", "schedule", ("2018-03",)),
+    ("Есть ли курс по транспорту для членов СИТИНЕТ?", "schedule", ("2018-04",)),
+    ("Какие курсы будут в Сеуле по умным городам?", "schedule", ("2018-01", "2018-03", "2018-07")),
+    ("До какого числа можно подать заявку?", "apply", ()),
+    ("Нужно ли платить за обучение?", "costs", ()),
+    ("Сколько участников в одной группе?", "format", ()),
+    ("Когда придет напоминание о плане действий?", "action_plan", ()),
+    ("Есть ли видео лекций в интернете?", "online_lectures", ()),
+    ("Когда юбилейный форум?", "forum", ()),
+    ("Соедините меня с сотрудником", "contact", ()),
+    ("Что у нас сегодня?", "programme", ()),
+    ("Где купить сувениры?", "unknown", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "intent", "codes"), CASES)
+def test_paraphrases(text, intent, codes, catalogue, lexicon):
+    u = ask(text, catalogue, lexicon)
+    assert u.intent == intent
+    if intent == "schedule":
+        got = tuple(sorted(c.code for c in u.courses))
+        if codes == (ALL,):
+            codes = tuple(sorted(c.code for c in catalogue.courses if c.year == 2018))
+        assert got == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "locale"),
+    [
+        ("When is the water course?", None, "en"),
+        ("cuando es el curso de agua", "en", "es"),
+        ("¿Hay cursos?", None, "es"),
+        ("水管理课程什么时候", "en", "zh"),
+        ("國際研修論壇", None, "zh"),
+        ("Когда курс WeGO?", "en", "ru"),
+        ("🙂🙂", "ru", "ru"),
+        ("", None, "en"),
+        ("CITYNET", "es", "es"),
+    ],
+)
+def test_detect_locale(text, hint, locale):
+    assert detect_locale(text, hint) == locale
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🙂🎉🙏",
+        "?!…",
+        "'; DROP TABLE courses; --",
+        "SELECT * FROM users WHERE 1=1",
+        "hello " * 1000,
+        "x" * 5000,
+        "水" * 5000,
+    ],
+)
+def test_noise_is_unknown(text, catalogue, lexicon):
+    u = ask(text, catalogue, lexicon, locale="en")
+    assert u.intent == "unknown"
+    assert u.courses == ()
+    assert u.intent in INTENTS
+
+
+def test_long_input_is_bounded_and_fast(catalogue, lexicon):
+    text = "When is the water management course? " + "Please tell me more. " * 240
+    assert len(text) > 5000
+    start = time.perf_counter()
+    u = ask(text, catalogue, lexicon)
+    assert time.perf_counter() - start < 0.5
+    assert u.intent == "schedule"
+    assert {c.code for c in u.courses} == {"2018-02", "2018-08"}
+
+
+def test_written_language_is_not_a_filter(catalogue, lexicon):
+    es = ask("¿Cuándo es el curso de agua?", catalogue, lexicon)
+    assert es.locale == "es"
+    assert es.filters.languages == frozenset()
+    spanish = ask("Which course is taught in Spanish?", catalogue, lexicon)
+    assert spanish.filters.languages == {"es"}
+    assert [c.code for c in spanish.courses] == ["2018-01"]
+
+
+def test_filters_and_year(catalogue, lexicon):
+    u = ask("Когда курс по умному городу для Киева?", catalogue, lexicon)
+    assert u.filters.themes == {"smart_city"}
+    assert u.filters.cities == {"kyiv"}
+    assert u.filters.year == 2018
+    old = ask("Water courses in 2017?", catalogue, lexicon)
+    assert old.filters.year == 2017
+    assert [c.code for c in old.courses] == ["2017-04"]
+    ru_old = ask("Какие курсы по водным ресурсам были в 2017 году?", catalogue, lexicon)
+    assert [c.code for c in ru_old.courses] == ["2017-04"]
+
+
+def test_courses_sorted_by_start(catalogue, lexicon):
+    u = ask("List all courses", catalogue, lexicon)
+    starts = [c.starts for c in u.courses if c.starts]
+    assert starts == sorted(starts)
+    assert u.courses[-1].starts is None  # the course still to be agreed comes last
+
+
+def test_programme_day_and_session(catalogue, lexicon):
+    u = ask("When is tomorrow's site visit?", catalogue, lexicon)
+    assert (u.intent, u.filters.day, u.filters.session_kinds) == (
+        "programme",
+        "tomorrow",
+        {"site_visit"},
+    )
+    assert ask("где лекция в четверг?", catalogue, lexicon).filters.day == "thu"
+    assert ask("What is on 2018-05-15?", catalogue, lexicon).filters.day == "2018-05-15"
+
+
+def test_faq_intent_keeps_named_course(catalogue, lexicon):
+    u = ask("How do I apply for the water course?", catalogue, lexicon)
+    assert u.intent == "apply"
+    assert {c.code for c in u.courses} == {"2018-02", "2018-08"}
+    assert ask("How do I apply?", catalogue, lexicon).courses == ()
+
+
+def test_rows_and_file_agree_and_staff_synonym(catalogue):
+    rows = list(Lexicon.from_file())
+    from_rows = Lexicon.from_rows(rows)
+    question = "When is the hydrology course?"
+    assert understand(question, catalogue, from_rows, today=TODAY).filters.themes == frozenset()
+    edited = Lexicon.from_rows([*rows, ("theme", "water", "en", "hydrology")])
+    u = understand(question, catalogue, edited, today=TODAY)
+    assert u.filters.themes == {"water"}
+    assert {c.code for c in u.courses} == {"2018-02", "2018-08"}
+
+
+def test_engine_cached_and_fast(catalogue, lexicon):
+    assert engine_for(catalogue, lexicon) is engine_for(catalogue, lexicon)
+    questions = [text for text, _, _ in CASES]
+    ask(questions[0], catalogue, lexicon)
+    start = time.perf_counter()
+    for q in questions:
+        ask(q, catalogue, lexicon)
+    assert (time.perf_counter() - start) / len(questions) < 0.005
+
+
+def test_empty_filters_default():
+    assert not Filters().narrows_courses()
+
+
+async def test_with_loaded_database(sample, lexicon):
+    catalogue = await load_catalogue()
+    u = understand(
+        "¿Hay algún curso para funcionarios de Tashkent?", catalogue, lexicon, today=TODAY
+    )
+    assert (u.intent, u.locale, [c.code for c in u.courses]) == ("schedule", "es", ["2018-02"])
