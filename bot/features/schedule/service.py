@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.clock import utcnow
-from bot.core.models import City, Organisation
+from bot.core.models import City, Organisation, Person
 from bot.db import session_scope
 from bot.features.schedule.models import Course, CourseCity
 from bot.i18n import pick
@@ -155,3 +155,78 @@ async def load_catalogue() -> Catalogue:
 async def get_course(code: str) -> CourseView | None:
     """One course by code, or None."""
     return (await load_catalogue()).by_code(code)
+
+
+FILTER_KINDS = ("m", "t", "k", "u")  # month, theme, course type, dates to be agreed
+
+
+@dataclass(frozen=True)
+class CourseFilter:
+    """One way of narrowing a year's courses: by month, theme, type, or undated ones."""
+
+    kind: str  # one of FILTER_KINDS
+    year: int
+    value: str = ""  # month "1"–"12", a theme key, a course type, or "" for undated
+
+    def matches(self, course: CourseView) -> bool:
+        """True when the course belongs to this filter's list."""
+        if course.year != self.year:
+            return False
+        if self.kind == "m":
+            return int(self.value) in course.months
+        if self.kind == "t":
+            return course.theme == self.value
+        if self.kind == "k":
+            return course.type == self.value
+        return course.starts is None
+
+
+def filter_courses(catalogue: Catalogue, flt: CourseFilter) -> list[CourseView]:
+    """The courses of a filter, in catalogue order (by start date, undated last)."""
+    return [c for c in catalogue.courses if flt.matches(c)]
+
+
+def year_courses(catalogue: Catalogue, year: int) -> list[CourseView]:
+    """All courses of a year."""
+    return [c for c in catalogue.courses if c.year == year]
+
+
+def month_counts(catalogue: Catalogue, year: int) -> dict[int, int]:
+    """Month (1–12) → how many of the year's courses run in it; empty months left out."""
+    counts: dict[int, int] = {}
+    for course in year_courses(catalogue, year):
+        for month in course.months:
+            counts[month] = counts.get(month, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def field_counts(catalogue: Catalogue, year: int, attr: str) -> dict[str, int]:
+    """Value of `attr` ("theme" or "type") → number of that year's courses, None left out."""
+    counts: dict[str, int] = {}
+    for course in year_courses(catalogue, year):
+        value = getattr(course, attr)
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class TraineeZone:
+    """Where a person lives in time: an IANA zone and, when known, their city's names."""
+
+    timezone: str
+    city_names: dict | None = None
+
+
+async def trainee_zone(person_id: int) -> TraineeZone | None:
+    """The person's own time zone: their stated one, else their city's; None when unknown."""
+    async with session_scope() as session:
+        person = await session.get(Person, person_id)
+        if person is None:
+            return None
+        city = await session.get(City, person.city_id) if person.city_id else None
+        zone = person.timezone or (city.timezone if city else None)
+        if not zone:
+            return None
+        names = dict(city.names or {"en": city.name}) if city and city.timezone == zone else None
+        return TraineeZone(zone, names)
