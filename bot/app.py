@@ -10,6 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.config import Settings
 from bot.core import context as user_context
+from bot.core import textrouter
 from bot.core.context import BotContext
 from bot.core.registry import commands
 from bot.features import start
@@ -36,7 +37,10 @@ def register_features(app: Application) -> None:
     handoff.register(app)
     # 5. Free-text questions: any text that is not a command.
     qa.register(app)
-    # 6. Catch-alls last, so they only see what no feature accepted.
+    # 6. Private free text goes to the consumers features registered above (a waiting
+    #    /contact request first, the question answering last).
+    textrouter.register(app)
+    # 7. Catch-alls last, so they only see what no feature accepted.
     start.register_fallbacks(app)
 
 

@@ -62,6 +62,9 @@ def pg_schema() -> str | None:
 @pytest.fixture
 async def database(tmp_path: Path, pg_schema: str | None) -> AsyncIterator[str]:
     """A clean database for one test; yields its URL with bot.db initialised on it."""
+    from bot.features.qa.knowledge import CACHE
+
+    CACHE.invalidate()  # the answering cache must not carry another test's catalogue
     if pg_schema:
         url = pg_schema
         db.init_db(url)
@@ -96,10 +99,10 @@ def settings(database: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def sample(database: str) -> None:
-    """Load the bundled programme data."""
-    from bot.features.schedule.importer import import_programme, load_sample
+    """Load the bundled sample: programme, course week, lexicon and FAQ answers."""
+    from bot.sample import import_sample
 
-    await import_programme(load_sample())
+    await import_sample()
 
 
 @pytest.fixture
