@@ -57,16 +57,26 @@ async def load_user(update: Update, context: BotContext) -> None:
     set_locale(context.user.locale)
 
 
-async def reply_unavailable(update: Update) -> None:
-    """Tell the user the service is temporarily unavailable, without raising."""
-    text = _("Sorry, the service is temporarily unavailable. Please try again in a few minutes.")
+async def notify(update: Update, text: str) -> None:
+    """Tell the user something went wrong: an alert for a button, else a message; never raises.
+
+    Used while handling a failure, when Telegram itself may be failing too.
+    """
     try:
         if update.callback_query:
             await update.callback_query.answer(text[:200], show_alert=True)
         elif update.effective_chat:
             await update.effective_chat.send_message(text)
     except Exception:
-        log.exception("could not tell the user about the outage")
+        log.exception("could not tell the user about a failure")
+
+
+async def reply_unavailable(update: Update) -> None:
+    """Tell the user the service is temporarily unavailable, without raising."""
+    await notify(
+        update,
+        _("Sorry, the service is temporarily unavailable. Please try again in a few minutes."),
+    )
 
 
 def register(app: Application) -> None:

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.context import BotContext, reply_unavailable
+from bot.core.context import BotContext, notify, reply_unavailable
 from bot.core.people import set_person_locale
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, commands
 from bot.features.start.keyboards import language_keyboard, main_menu
@@ -148,14 +148,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(context.error, DBAPIError | OSError):
         await reply_unavailable(update)
         return
-    text = _("Sorry, something went wrong on our side. Please try again in a moment.")
-    try:
-        if update.callback_query:
-            await update.callback_query.answer(text[:200], show_alert=True)
-        elif update.effective_chat:
-            await update.effective_chat.send_message(text)
-    except Exception:
-        log.exception("could not report the error to the user")
+    await notify(
+        update, _("Sorry, something went wrong on our side. Please try again in a moment.")
+    )
 
 
 def register(app: Application) -> None:
