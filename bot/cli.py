@@ -33,6 +33,14 @@ async def ensure_schema(settings: Settings, *, auto: bool) -> bool:
     return True
 
 
+async def open_db(settings: Settings) -> bool:
+    """Check the schema is current and initialise the engine; False (with a message) if not."""
+    if not await ensure_schema(settings, auto=False):
+        return False
+    db.init_db(settings.db_url)
+    return True
+
+
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Upgrade (or downgrade) the schema."""
     from bot import migrate
@@ -49,9 +57,8 @@ async def cmd_import_sample(args: argparse.Namespace, settings: Settings) -> int
     """Load the bundled 2018 plan and 2017 results."""
     from bot.sample import import_sample
 
-    if not await ensure_schema(settings, auto=False):
+    if not await open_db(settings):
         return 1
-    db.init_db(settings.db_url)
     changed = await import_sample(settings.timezone)
     if not changed:
         print("Sample data already loaded: nothing changed.")
@@ -64,9 +71,8 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Print a year's statistics."""
     from bot.features.stats.service import year_stats
 
-    if not await ensure_schema(settings, auto=False):
+    if not await open_db(settings):
         return 1
-    db.init_db(settings.db_url)
     stats = await year_stats(args.year)
     data = stats.as_json()
     if args.json:
@@ -116,7 +122,7 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer questions through the bot's question-answering service."""
     from bot.features.qa.ask import run_ask
 
-    if not await ensure_schema(settings, auto=False):
+    if not await open_db(settings):
         return 1
     return await run_ask(args, settings)
 
@@ -127,9 +133,8 @@ async def cmd_qa_score(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.features.qa.evaluate import read_questions, score_rows
 
-    if not await ensure_schema(settings, auto=False):
+    if not await open_db(settings):
         return 1
-    db.init_db(settings.db_url)
     score = await score_rows(read_questions(Path(args.file)))
     print(score.report())
     return 0 if score.accuracy >= args.threshold else 1

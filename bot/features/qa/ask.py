@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot import clock, db
+from bot import clock
 from bot.config import Settings
 from bot.features.qa.service import Answer, answer_question
 
@@ -36,7 +36,6 @@ async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or JSON lines {"lang", "text"} from stdin with --batch."""
     if args.now:
         clock.freeze(clock.parse_instant(args.now, settings.timezone))
-    db.init_db(settings.db_url)
     if args.batch:
         questions = []
         for line in sys.stdin:
