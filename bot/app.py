@@ -10,7 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.config import Settings
 from bot.core import context as user_context
-from bot.core import textrouter
+from bot.core import outbox_job, textrouter
 from bot.core.context import BotContext
 from bot.core.registry import commands
 from bot.features import start
@@ -38,9 +38,11 @@ def register_features(app: Application) -> None:
     # 5. Free-text questions: any text that is not a command.
     qa.register(app)
     # 6. Private free text goes to the consumers features registered above (a waiting
-    #    /contact request first, the question answering last).
+    #    /contact request first, the question answering last); /cancel likewise.
     textrouter.register(app)
-    # 7. Catch-alls last, so they only see what no feature accepted.
+    # 7. One repeating job delivers every outbox kind the features declared senders for.
+    outbox_job.register(app)
+    # 8. Catch-alls last, so they only see what no feature accepted.
     start.register_fallbacks(app)
 
 

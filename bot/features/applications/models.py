@@ -42,6 +42,10 @@ class Application(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     decision_note: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None]
+    # A waitlisted applicant offered a freed seat has until then to take it.
+    offer_expires_at: Mapped[datetime | None]
+    offer_state: Mapped[str | None] = mapped_column(String(16))  # offered | lapsed | declined
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock for concurrent staff
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}

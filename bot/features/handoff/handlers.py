@@ -14,9 +14,11 @@ from telegram.ext import (
 )
 
 from bot.core.context import BotContext
+from bot.core.outbox_job import add_sender, dispatch_now
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
-from bot.core.textrouter import add_text_consumer
+from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.handoff import service
+from bot.features.handoff.render import senders
 from bot.i18n import N_, _, translator
 
 log = logging.getLogger(__name__)
@@ -44,10 +46,8 @@ async def offer_handoff(
     return view.id
 
 
-async def _dispatch(context: BotContext, ids: list[int] | None = None) -> list:
-    return await service.dispatch_outbox(
-        context.bot, ids=ids, liaison_locale=context.settings.default_locale
-    )
+async def _dispatch(context: BotContext, ids: list[int]) -> list:
+    return await dispatch_now(context.application, ids)
 
 
 async def _queued_reply(context: BotContext, outbox_id: int | None) -> str:
@@ -83,15 +83,15 @@ async def contact(update: Update, context: BotContext) -> None:
     )
 
 
-async def cancel(update: Update, context: BotContext) -> None:
-    """/cancel: drop an open /contact request."""
+async def cancel_request(update: Update, context: BotContext) -> bool:
+    """/cancel consumer: drop an open /contact request; False when there is none."""
     user = context.user
-    assert user is not None and update.effective_message is not None
-    if await service.cancel_contact(user.person_id):
-        text = _("Cancelled. Your message was not sent.")
-    else:
-        text = _("There is nothing to cancel.")
-    await update.effective_message.reply_text(text)
+    if user is None or update.effective_message is None:
+        return False
+    if not await service.cancel_contact(user.person_id):
+        return False
+    await update.effective_message.reply_text(_("Cancelled. Your message was not sent."))
+    return True
 
 
 async def question_text(update: Update, context: BotContext) -> bool:
@@ -163,15 +163,6 @@ async def liaison_message(update: Update, context: BotContext) -> None:
     await message.reply_text(text.format(name=answer.trainee_name))
 
 
-async def dispatch_job(context: BotContext) -> None:
-    """Repeating job: deliver whatever the outbox still owes (re-runnable, small batches)."""
-    try:
-        await _dispatch(context)
-    except Exception:
-        # A database hiccup must not kill the repeating job; the next run tries again.
-        log.exception("handoff outbox dispatch failed")
-
-
 def register(app: Application) -> None:
     """Install this feature's handlers."""
     settings = app.bot_data["settings"]
@@ -181,12 +172,13 @@ def register(app: Application) -> None:
         # officers' own conversation there.
         app.add_handler(MessageHandler(liaison & ~filters.COMMAND, liaison_message))
     app.add_handler(CommandHandler("contact", contact))
-    app.add_handler(CommandHandler("cancel", cancel))
+    add_canceller(app, cancel_request)
     app.add_handler(CallbackQueryHandler(contact, pattern=r"^menu:contact$"))
     app.add_handler(CallbackQueryHandler(offer_pressed, pattern=r"^ho:(send|no):\d{1,12}$"))
     # An open /contact request takes the next text before the question answering does.
     add_text_consumer(app, question_text, order=50)
     add_command(app, CommandInfo("contact", N_("ask a person"), order=80))
     add_menu_item(app, MenuItem("contact", N_("💬 Ask a person"), order=80))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(dispatch_job, interval=30, first=10, name="outbox-handoff")
+    # The core outbox job delivers queued forwards and answers; text in the officers' language.
+    for kind, sender in senders(settings.default_locale).items():
+        add_sender(app, kind, sender)

@@ -44,6 +44,8 @@ class Course(Base):
     seats: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[str] = mapped_column(String(16), default="planned")
+    # Last day applications are taken; None means until the day before the course starts.
+    apply_until: Mapped[date | None]
     title: Mapped[dict] = mapped_column(default=dict)
     target: Mapped[dict] = mapped_column(default=dict)
     description: Mapped[dict] = mapped_column(default=dict)
