@@ -15,14 +15,15 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 
-async def run_polling(settings: Settings) -> None:
-    """Poll Telegram until SIGINT/SIGTERM, then finish in-flight updates and stop."""
+async def run_polling(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Poll Telegram until SIGINT/SIGTERM (or `stop` is set), then finish in-flight updates."""
     db.init_db(settings.db_url)
     app = build_application(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     async with app:
         await app.start()
         assert app.updater is not None
