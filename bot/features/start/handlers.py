@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
 from telegram import Update
@@ -62,10 +63,8 @@ async def start(update: Update, context: BotContext) -> None:
         ask = _("Your language: {language}. Is that right? Tap your language below:").format(
             language=LANGUAGE_NAMES[user.locale]
         )
-        await update.effective_message.reply_text(
-            f"{greeting}\n\n{ask}",
-            reply_markup=language_keyboard(user.locale, staff=user.is_staff),
-        )
+        keyboard = language_keyboard(user.locale, staff=user.is_staff, payload=payload)
+        await update.effective_message.reply_text(f"{greeting}\n\n{ask}", reply_markup=keyboard)
         return
     question = _("What would you like to do?")
     await update.effective_message.reply_text(
@@ -89,15 +88,22 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user = context.user
     assert query is not None and user is not None
-    code = (query.data or "").removeprefix("lang:")
+    _prefix, code, payload = [*(query.data or "").split(":", 2), "", ""][:3]
     allowed = [*LANGUAGE_NAMES] if user.is_staff else [c for c in LANGUAGE_NAMES if c != "ko"]
     if code not in allowed or not await set_person_locale(user.telegram_id, code):
         await query.answer(_("This button is no longer valid."), show_alert=True)
         return
     set_locale(code)
+    context.user = replace(user, locale=code, locale_confirmed=True)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     text = _("Done. Language: {language}.").format(language=LANGUAGE_NAMES[code])
+    handler = context.application.bot_data.get("start_payloads", {}).get(payload.split("-")[0])
+    if handler:
+        # The person came through a deep link: confirm the language, then follow the link.
+        await query.message.reply_text(text)  # type: ignore[union-attr]
+        await handler(update, context, payload)
+        return
     question = _("What would you like to do?")
     await query.message.reply_text(  # type: ignore[union-attr]
         f"{text}\n\n{question}",

@@ -9,12 +9,18 @@ from bot.core.registry import menu_items
 from bot.i18n import LANGUAGE_NAMES, TRAINEE_LOCALES, _
 
 
-def language_keyboard(current: str, *, staff: bool) -> InlineKeyboardMarkup:
-    """One button per language, the current one ticked; Korean only for staff."""
+def language_keyboard(current: str, *, staff: bool, payload: str = "") -> InlineKeyboardMarkup:
+    """One button per language, the current one ticked; Korean only for staff.
+
+    A deep-link payload (e.g. apply-2018-01) rides along in the button data so the link is
+    followed once the language is chosen, without keeping state anywhere else.
+    """
     codes = [*TRAINEE_LOCALES, "ko"] if staff else list(TRAINEE_LOCALES)
+    suffix = f":{payload}" if payload and len(f"lang:xx:{payload}".encode()) <= 64 else ""
     buttons = [
         InlineKeyboardButton(
-            ("✅ " if code == current else "") + LANGUAGE_NAMES[code], callback_data=f"lang:{code}"
+            ("✅ " if code == current else "") + LANGUAGE_NAMES[code],
+            callback_data=f"lang:{code}{suffix}",
         )
         for code in codes
     ]

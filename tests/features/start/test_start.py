@@ -123,3 +123,23 @@ async def test_command_menus_per_language(conv):
     assert {"command": "language", "description": "сменить язык"} in ru
     staff = conv.double.commands({"type": "chat", "chat_id": ADMIN_ID})
     assert {"command": "language", "description": "언어 변경"} in staff
+
+
+async def test_deep_link_is_followed_after_the_language_is_chosen(conv):
+    """A first-time user arriving by /start <payload> confirms the language, then the link
+    is followed in the chosen language (the payload rides in the button data)."""
+    from bot.features.start.handlers import add_start_payload
+    from bot.i18n import _
+
+    seen = []
+
+    async def follow(update, context, payload):
+        seen.append((payload, context.user.locale))
+        await update.effective_message.reply_text(_("Choose your language:"))
+
+    add_start_payload(conv.app, "demo", follow)
+    [greeting] = await conv.send(1010, "/start demo-42", lang="en")
+    assert all(b["data"].endswith(":demo-42") for row in greeting.buttons for b in row)
+    events = await conv.press(1010, "Русский")
+    assert seen == [("demo-42", "ru")]
+    assert events[-1].text == "Выберите язык:"
