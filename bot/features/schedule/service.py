@@ -59,6 +59,7 @@ class CourseView:
     description: dict
     venue: dict
     note: dict
+    apply_until: date | None = None  # last day applications are taken; None: until `starts`
 
     def t(self, locale: str | None = None) -> str:
         """The title in a locale (falls back to English)."""
@@ -126,6 +127,7 @@ def _view(course: Course, links: list[CourseCity], keys: dict[int, str], orgs: d
         description=dict(course.description or {}),
         venue=dict(course.venue or {}),
         note=dict(course.note or {}),
+        apply_until=course.apply_until,
     )
 
 

@@ -228,7 +228,12 @@ async def test_apply_hook_before_the_course(conv):
     await conv.press(7009, "Enero")
     [card] = await conv.press(7009, "Ciudad inteligente")
     assert "✍️ Cómo inscribirse: use el botón de inscripción de abajo o envíe /apply." in card.text
-    assert labels(card) == ["📅 Agregar al calendario (.ics)", "✍️ Apply", "⬅ Volver"]
+    assert labels(card) == [
+        "📅 Agregar al calendario (.ics)",
+        "📝 Inscribirse",
+        "✍️ Apply",
+        "⬅ Volver",
+    ]
 
 
 async def test_month_names_stay_in_the_readers_language(conv):

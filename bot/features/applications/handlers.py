@@ -1,0 +1,353 @@
+"""Telegram handlers of the applications feature (trainee side): Apply, the form, /status."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.clock import utcnow
+from bot.core.context import BotContext
+from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.textrouter import add_canceller, add_text_consumer
+from bot.features.applications import form, rules, service
+from bot.features.applications import keyboards as kb
+from bot.features.applications.service import AppView
+from bot.features.schedule.keyboards import add_card_button
+from bot.features.start.handlers import add_start_payload
+from bot.i18n import N_, _, fmt_date_range, pick
+
+log = logging.getLogger(__name__)
+
+
+def _today(context: BotContext):
+    return rules.local_today(utcnow(), context.settings.timezone)
+
+
+def _question(app: AppView, key: str, choices: tuple[str, ...] = ()) -> tuple[str, object]:
+    """The text and buttons asking `key` (country candidates when `choices` is given)."""
+    keys = [f.key for f in form.FIELDS]
+    head = f"{keys.index(key) + 1}/{len(keys)}. "
+    if choices:
+        text = _("Which of these countries do you mean?")
+    else:
+        text = form.prompt(key)
+    markup = kb.choice_keyboard(app.id, key, choices or form.BY_KEY[key].choices)
+    return head + text, markup
+
+
+def summary_text(app: AppView) -> str:
+    """Every answer, for checking before submitting."""
+    lines = [_("Please check your application to “{course}”:").format(course=app.title()), ""]
+    for spec in form.FIELDS:
+        if spec.key != "consent":
+            lines.append(f"• {form.label(spec.key)}: {form.shown(spec.key, app.answers)}")
+    lines += [
+        "",
+        _("To change an answer, press its button. When everything is right, press “✅ Submit”."),
+    ]
+    return "\n".join(lines)
+
+
+async def ask(chat: Chat, app: AppView, choices: tuple[str, ...] = ()) -> None:
+    """Send what the draft waits for: the current question, or the summary."""
+    step = (app.step or "").removeprefix(service.PAUSED)
+    if step == form.SUMMARY:
+        await chat.send_message(summary_text(app), reply_markup=kb.summary_keyboard(app.id))
+        return
+    text, markup = _question(app, step.removeprefix(service.EDIT), choices)
+    await chat.send_message(text, reply_markup=markup)
+
+
+def _refusal(outcome: str, title: str, app: AppView | None) -> str:
+    if outcome == "unknown":
+        return _(
+            "I could not find this course. Send /apply to see the courses open for applications."
+        )
+    if outcome == "closed":
+        return _("“{course}” is not taking applications.").format(course=title)
+    if outcome == "past":
+        return _("The application period for “{course}” has ended.").format(course=title)
+    if outcome == "no_dates":
+        return _(
+            "The dates of “{course}” are not set yet, so it is not taking applications. "
+            "Please check again later."
+        ).format(course=title)
+    if outcome == "applied" and app is not None:
+        return _(
+            "You have already applied to “{course}”. Status: {status}. "
+            "Send /status to see your applications."
+        ).format(course=title, status=kb.status_label(app.status))
+    return _(
+        "All seats of “{course}” are taken. You can still apply to its waitlist: if a seat "
+        "becomes free, the team will offer it to people on the waitlist."
+    ).format(course=title)
+
+
+async def begin(chat: Chat, context: BotContext, code: str, *, waitlist: bool = False) -> None:
+    """Start or resume an application to a course, or say clearly why not."""
+    assert context.user is not None
+    result = await service.begin(context.user.person_id, code, _today(context), waitlist=waitlist)
+    title = pick(result.title or {})
+    if result.outcome not in ("started", "resumed"):
+        markup = kb.waitlist_keyboard(code) if result.outcome == "full" else None
+        await chat.send_message(_refusal(result.outcome, title, result.app), reply_markup=markup)
+        return
+    assert result.app is not None
+    if result.outcome == "started":
+        intro = _(
+            "Application to “{course}”. I will ask you a few short questions, one at a time. "
+            "Every answer is saved: you can stop with /cancel and continue later with /apply."
+        )
+    else:
+        intro = _("Let us continue your application to “{course}”.")
+    await chat.send_message(intro.format(course=title))
+    await ask(chat, result.app)
+
+
+async def apply_command(update: Update, context: BotContext) -> None:
+    """/apply: continue a draft if there is one, else list the courses open for applications."""
+    chat, user = update.effective_chat, context.user
+    assert chat is not None and user is not None
+    if update.callback_query:
+        await update.callback_query.answer()
+    drafts = await service.drafts(user.person_id)
+    if drafts:
+        await begin(chat, context, drafts[0].course_code)
+        return
+    courses = await service.open_courses(_today(context))
+    if not courses:
+        await chat.send_message(_("No course is taking applications at the moment."))
+        return
+    await chat.send_message(
+        _("These courses are taking applications. Choose one:"),
+        reply_markup=kb.courses_keyboard(courses),
+    )
+
+
+async def deep_link(update: Update, context: BotContext, payload: str) -> None:
+    """/start apply-<course code>."""
+    assert update.effective_chat is not None
+    await begin(update.effective_chat, context, payload.removeprefix("apply-"))
+
+
+async def form_text(update: Update, context: BotContext) -> bool:
+    """Text consumer: the answer to the question a draft waits for; False when none waits."""
+    user, message = context.user, update.effective_message
+    if user is None or message is None or update.effective_chat is None:
+        return False
+    result = await service.answer_text(user.person_id, message.text or "", user.locale)
+    if result is None:
+        return False
+    chat = update.effective_chat
+    if result.problem is not None:
+        await message.reply_text(form.problem_text(result.problem))
+    await ask(chat, result.app, result.choices)
+    return True
+
+
+async def cancel_form(update: Update, context: BotContext) -> bool:
+    """/cancel: stop filling in the form; the draft and its answers are kept."""
+    user = context.user
+    if user is None or update.effective_message is None:
+        return False
+    if not await service.pause(user.person_id):
+        return False
+    await update.effective_message.reply_text(
+        _("Stopped. Your answers are saved; send /apply to continue your application.")
+    )
+    return True
+
+
+async def _refuse(query: CallbackQuery) -> None:
+    await query.answer(_("This button is no longer valid."), show_alert=True)
+
+
+async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: kb.Press) -> None:
+    assert context.user is not None and press.app_id is not None
+    result = await service.answer_choice(
+        context.user.person_id, press.app_id, press.field, press.value
+    )
+    if result is None:
+        await _refuse(query)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if result.app.answers.get("consent") is False and press.field == "consent":
+        await chat.send_message(
+            _(
+                "Understood. Your application has not been submitted; your answers are kept. "
+                "If you change your mind, send /apply to continue."
+            )
+        )
+        return
+    await ask(chat, result.app)
+
+
+async def _submit(query: CallbackQuery, chat: Chat, context: BotContext, app_id: int) -> None:
+    assert context.user is not None
+    result = await service.submit(context.user.person_id, app_id, _today(context))
+    if result is None:
+        await _refuse(query)
+        return
+    if result.outcome == "already":
+        await query.answer(_("This application has already been submitted."), show_alert=True)
+        return
+    await query.answer()
+    title = result.app.title()
+    if result.outcome == "incomplete":
+        await ask(
+            chat,
+            await service.start_edit(context.user.person_id, app_id, result.missing[0])
+            or result.app,
+        )
+        return
+    await query.edit_message_reply_markup(reply_markup=None)
+    if result.outcome == "submitted":
+        text = _(
+            "Thank you! Your application to “{course}” has been submitted. The team will review "
+            "it and tell you the decision here. Send /status to see it at any time."
+        )
+    elif result.outcome == "waitlisted":
+        text = _(
+            "Thank you! Your application to “{course}” is on the waitlist. If a seat becomes "
+            "free, we will write to you here. Send /status to see it at any time."
+        )
+    else:
+        text = _("“{course}” is no longer taking applications. Your answers are kept.")
+    await chat.send_message(text.format(course=title))
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """Every `ap:` button: decode, let the service check ownership, then render."""
+    query, user, chat = update.callback_query, context.user, update.effective_chat
+    assert query is not None and user is not None and chat is not None
+    press = kb.parse(query.data)
+    if press is None:
+        await _refuse(query)
+        return
+    if press.action in ("new", "wl"):
+        await query.answer()
+        await begin(chat, context, press.arg, waitlist=press.action == "wl")
+        return
+    if press.action == "wdn":
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)
+        return
+    app_id = press.app_id
+    if app_id is None:
+        await _refuse(query)
+        return
+    if press.action == "ch":
+        await _choice(query, chat, context, press)
+        return
+    if press.action == "sub":
+        await _submit(query, chat, context, app_id)
+        return
+    app = None
+    if press.action == "res":
+        app = await service.resume(user.person_id, app_id)
+    elif press.action == "edit":
+        app = await service.start_edit(user.person_id, app_id, press.field)
+    if press.action in ("res", "edit"):
+        if app is None:
+            await _refuse(query)
+            return
+        await query.answer()
+        await ask(chat, app)
+        return
+    await _withdraw(query, chat, context, press.action, app_id)
+
+
+async def _withdraw(
+    query: CallbackQuery, chat: Chat, context: BotContext, action: str, app_id: int
+) -> None:
+    assert context.user is not None
+    if action == "wd":
+        app = await service.get(context.user.person_id, app_id)
+        if app is None or not rules.can_withdraw(app.status):
+            await _refuse(query)
+            return
+        await query.answer()
+        text = _(
+            "Do you really want to withdraw your application to “{course}”? This cannot be undone."
+        ).format(course=app.title())
+        await chat.send_message(text, reply_markup=kb.confirm_withdraw_keyboard(app_id))
+        return
+    done = await service.withdraw(context.user.person_id, app_id)
+    if done is None:
+        await _refuse(query)
+        return
+    app, was_accepted = done
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await chat.send_message(
+        _("Your application to “{course}” has been withdrawn.").format(course=app.title())
+    )
+    if was_accepted:
+        await _promote(app.course_id)
+
+
+async def _promote(course_id: int) -> None:
+    """Offer the freed seat to the waitlist (the staff side's job; tolerated while absent)."""
+    try:
+        from bot.features.applications.review import promote_waitlist
+    except (ImportError, AttributeError):
+        log.info("promote_waitlist is not available yet")
+        return
+    await promote_waitlist(course_id)
+
+
+def status_text(apps: list[AppView]) -> str:
+    """The person's applications with dates, status and the decision note."""
+    if not apps:
+        return _("You have no applications yet. Send /apply to apply to a course.")
+    lines = [_("Your applications:")]
+    for app in apps:
+        lines += ["", f"• {app.title()}"]
+        if app.starts and app.ends:
+            lines.append("  " + fmt_date_range(app.starts, app.ends))
+        lines.append("  " + _("Status: {status}").format(status=kb.status_label(app.status)))
+        if app.decision_note:
+            lines.append("  " + _("Note: {note}").format(note=app.decision_note))
+    return "\n".join(lines)
+
+
+async def status_command(update: Update, context: BotContext) -> None:
+    """/status: the person's applications, with Withdraw and Continue buttons."""
+    chat, user = update.effective_chat, context.user
+    assert chat is not None and user is not None
+    if update.callback_query:
+        await update.callback_query.answer()
+    apps = await service.list_for(user.person_id)
+    rows = []
+    for app in apps:
+        if rules.can_withdraw(app.status):
+            rows.append([kb.withdraw_button(app.id, app.title())])
+        elif app.status == "draft":
+            rows.append(kb.resume_keyboard(app.id).inline_keyboard[0])
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    await chat.send_message(status_text(apps), reply_markup=markup)
+
+
+def register(app: Application) -> None:
+    """Install this feature's handlers."""
+    timezone = app.bot_data["settings"].timezone
+
+    def card_button(course):
+        today = rules.local_today(utcnow(), timezone)
+        return kb.apply_button(course) if rules.course_window(course, today) == "open" else None
+
+    add_card_button(app, card_button)
+    add_start_payload(app, "apply", deep_link)
+    app.add_handler(CommandHandler("apply", apply_command))
+    app.add_handler(CommandHandler("status", status_command))
+    app.add_handler(CallbackQueryHandler(apply_command, pattern=r"^menu:apply$"))
+    app.add_handler(CallbackQueryHandler(button, pattern=r"^ap:"))
+    # A draft waiting for a typed answer takes the text before /contact and the questions.
+    add_text_consumer(app, form_text, order=20)
+    add_canceller(app, cancel_form, order=20)
+    add_command(app, CommandInfo("apply", N_("apply to a course"), order=30))
+    add_command(app, CommandInfo("status", N_("my applications"), order=31))
+    add_menu_item(app, MenuItem("apply", N_("📝 Apply to a course"), order=30))

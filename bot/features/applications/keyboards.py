@@ -1,0 +1,140 @@
+"""Buttons of the trainee's application screens, the callback data they carry, status labels.
+
+Callback data (prefix `ap`):
+
+    ap:new:<code>                   apply to a course        ap:wl:<code>   join its waitlist
+    ap:res:<app>                    continue a draft
+    ap:ch:<app>:<field>:<value>     a choice answer          ap:edit:<app>:<field>
+    ap:sub:<app>                    submit                   ap:wd:<app> / ap:wdy:<app>  withdraw
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.features.applications import form
+from bot.features.schedule.service import CourseView
+from bot.i18n import N_, _, babel_locale
+
+STATUS_LABELS = {
+    "draft": N_("draft (not submitted)"),
+    "submitted": N_("submitted"),
+    "under_review": N_("under review"),
+    "accepted": N_("accepted"),
+    "waitlisted": N_("on the waitlist"),
+    "declined": N_("declined"),
+    "withdrawn": N_("withdrawn"),
+}
+
+_DATA = re.compile(
+    r"^ap:(?P<action>new|wl|res|ch|edit|sub|wd|wdy|wdn)"
+    r":(?P<arg>[A-Za-z0-9_.\-]{1,32})(?::(?P<field>[a-z_]{1,20}))?(?::(?P<value>[A-Za-z0-9_]{1,8}))?$"
+)
+
+
+@dataclass(frozen=True)
+class Press:
+    """Decoded button data; `arg` is a course code or an application id."""
+
+    action: str
+    arg: str
+    field: str = ""
+    value: str = ""
+
+    @property
+    def app_id(self) -> int | None:
+        """The application id, when `arg` is one."""
+        return int(self.arg) if self.arg.isdigit() and len(self.arg) <= 12 else None
+
+
+def parse(data: str | None) -> Press | None:
+    """Decode callback data; None for anything malformed."""
+    match = _DATA.match(data or "")
+    if not match or len(data or "") > 64:
+        return None
+    return Press(match["action"], match["arg"], match["field"] or "", match["value"] or "")
+
+
+def status_label(status: str) -> str:
+    """A status in the current language."""
+    return _(STATUS_LABELS.get(status, status))
+
+
+def apply_button(course: CourseView) -> InlineKeyboardButton:
+    """The “Apply” button under a course card."""
+    return InlineKeyboardButton(_("📝 Apply"), callback_data=f"ap:new:{course.code}")
+
+
+def courses_keyboard(courses: Sequence[CourseView]) -> InlineKeyboardMarkup:
+    """One button per course open for applications."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(c.t(), callback_data=f"ap:new:{c.code}")] for c in courses]
+    )
+
+
+def waitlist_keyboard(code: str) -> InlineKeyboardMarkup:
+    """The offer to join a full course's waitlist."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_("Join the waitlist"), callback_data=f"ap:wl:{code}")]]
+    )
+
+
+def resume_keyboard(app_id: int) -> InlineKeyboardMarkup:
+    """Continue a draft."""
+    button = InlineKeyboardButton(
+        _("✏️ Continue the application"), callback_data=f"ap:res:{app_id}"
+    )
+    return InlineKeyboardMarkup([[button]])
+
+
+def choice_keyboard(app_id: int, key: str, values: Sequence[str]) -> InlineKeyboardMarkup | None:
+    """Buttons answering a field; None for a field answered by typing only."""
+    if key == "country":
+        names = babel_locale().territories
+        labels = [(v, names.get(v, v)) for v in values]
+    else:
+        labels = [(v, form.choice_label(key, v)) for v in values]
+    if not labels:
+        return None
+    width = 1 if key in ("seniority", "consent") else 2
+    buttons = [
+        InlineKeyboardButton(text, callback_data=f"ap:ch:{app_id}:{key}:{value}")
+        for value, text in labels
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def summary_keyboard(app_id: int) -> InlineKeyboardMarkup:
+    """Change any one field, or submit."""
+    edits = [
+        InlineKeyboardButton(
+            _("✏️ {field}").format(field=form.label(k)), callback_data=f"ap:edit:{app_id}:{k}"
+        )
+        for k in form.EDITABLE
+    ]
+    rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+    rows.append([InlineKeyboardButton(_("✅ Submit"), callback_data=f"ap:sub:{app_id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def withdraw_button(app_id: int, title: str) -> InlineKeyboardButton:
+    """Withdraw one application (asks for confirmation first)."""
+    return InlineKeyboardButton(
+        _("↩️ Withdraw: {course}").format(course=title[:40]), callback_data=f"ap:wd:{app_id}"
+    )
+
+
+def confirm_withdraw_keyboard(app_id: int) -> InlineKeyboardMarkup:
+    """Yes, withdraw / No."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("Yes, withdraw"), callback_data=f"ap:wdy:{app_id}"),
+                InlineKeyboardButton(_("No, keep it"), callback_data="ap:wdn:0"),
+            ]
+        ]
+    )

@@ -1,0 +1,337 @@
+"""Trainee side of applications: start, answer, edit, submit, list and withdraw.
+
+Every function owns its transaction and checks that the application belongs to the person
+(so forged or replayed button data changes nothing) and returns dataclasses, never rows.
+A draft's `step` is the field awaiting an answer, "summary", "edit:<field>" (back to the
+summary after it), each prefixed with "paused:" while the person is not filling it in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from bot.clock import utcnow
+from bot.core.audit import record
+from bot.core.models import City, Person
+from bot.db import session_scope
+from bot.features.applications import form, rules
+from bot.features.applications.models import Application
+from bot.features.applications.validators import Problem, city_spellings
+from bot.features.schedule.models import Course
+from bot.features.schedule.service import CourseView, load_catalogue
+from bot.i18n import pick
+
+PAUSED = "paused:"
+EDIT = "edit:"
+
+
+@dataclass(frozen=True)
+class AppView:
+    """One application as the trainee (and the staff side) sees it."""
+
+    id: int
+    course_id: int
+    course_code: str
+    course_title: dict
+    starts: date | None
+    ends: date | None
+    status: str
+    step: str | None
+    answers: dict
+    submitted_at: datetime | None
+    withdrawn_at: datetime | None
+    decision_note: str | None
+
+    @property
+    def field(self) -> str | None:
+        """The field awaiting an answer (also while editing), None at the summary or paused."""
+        step = self.step or ""
+        if self.status != "draft" or step.startswith(PAUSED) or step == form.SUMMARY:
+            return None
+        return step.removeprefix(EDIT) or None
+
+    def title(self, locale: str | None = None) -> str:
+        """The course title in a locale."""
+        return pick(self.course_title, locale)
+
+
+@dataclass(frozen=True)
+class Begin:
+    """The outcome of Apply: a draft to fill in, or why not."""
+
+    outcome: str  # started | resumed | unknown | closed | past | no_dates | applied | full
+    app: AppView | None = None
+    title: dict | None = None  # the course title, for saying which course is refused
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The draft after an answer; `problem` or `choices` when the answer was not taken."""
+
+    app: AppView
+    problem: Problem | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of Submit."""
+
+    outcome: str  # submitted | waitlisted | already | incomplete | closed | past | no_dates
+    app: AppView
+    missing: tuple[str, ...] = ()
+
+
+def _view(app: Application, course: Course) -> AppView:
+    return AppView(
+        id=app.id,
+        course_id=course.id,
+        course_code=course.code,
+        course_title=dict(course.title or {}),
+        starts=course.starts,
+        ends=course.ends,
+        status=app.status,
+        step=app.step,
+        answers=dict(app.answers or {}),
+        submitted_at=app.submitted_at,
+        withdrawn_at=app.withdrawn_at,
+        decision_note=app.decision_note,
+    )
+
+
+async def _owned(session, person_id: int, app_id: int) -> tuple[Application, Course] | None:
+    app = await session.get(Application, app_id)
+    if app is None or app.person_id != person_id:
+        return None
+    return app, await session.get(Course, app.course_id)
+
+
+async def _accepted(session, course_id: int) -> int:
+    query = select(func.count()).where(
+        Application.course_id == course_id, Application.status == "accepted"
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def _pause_others(session, person_id: int, keep: int | None) -> None:
+    rows = await session.scalars(
+        select(Application).where(
+            Application.person_id == person_id, Application.status == "draft"
+        )
+    )
+    for other in rows:
+        if other.id != keep and other.step and not other.step.startswith(PAUSED):
+            other.step = PAUSED + other.step
+
+
+async def open_courses(today: date) -> list[CourseView]:
+    """Courses taking applications on `today`, in catalogue order."""
+    catalogue = await load_catalogue()
+    return [c for c in catalogue.courses if rules.course_window(c, today) == "open"]
+
+
+async def begin(person_id: int, code: str, today: date, *, waitlist: bool = False) -> Begin:
+    """Apply to a course: a new or resumed draft, or the reason it is refused."""
+    async with session_scope() as session:
+        course = await session.scalar(select(Course).where(Course.code == code))
+        if course is None:
+            return Begin("unknown")
+        existing = await session.scalar(
+            select(Application).where(
+                Application.course_id == course.id, Application.person_id == person_id
+            )
+        )
+        if existing is not None and existing.status != "draft":
+            return Begin("applied", _view(existing, course), course.title)
+        state = rules.window(course.status, course.starts, course.apply_until, today)
+        if state != "open":
+            return Begin(state, title=course.title)
+        if existing is None and not waitlist:
+            if rules.is_full(await _accepted(session, course.id), course.seats):
+                return Begin("full", title=course.title)
+        await _pause_others(session, person_id, existing.id if existing else None)
+        if existing is not None:
+            existing.step = (existing.step or form.FIELDS[0].key).removeprefix(PAUSED)
+            await session.flush()
+            return Begin("resumed", _view(existing, course), course.title)
+        app = Application(
+            course_id=course.id, person_id=person_id, step=form.FIELDS[0].key, answers={}
+        )
+        session.add(app)
+        await session.flush()
+        return Begin("started", _view(app, course), course.title)
+
+
+async def drafts(person_id: int) -> list[AppView]:
+    """The person's drafts, newest first."""
+    return [a for a in await list_for(person_id) if a.status == "draft"][::-1]
+
+
+async def resume(person_id: int, app_id: int) -> AppView | None:
+    """Make one of the person's drafts the one being filled in; None if not theirs/a draft."""
+    async with session_scope() as session:
+        found = await _owned(session, person_id, app_id)
+        if found is None or found[0].status != "draft":
+            return None
+        app, course = found
+        await _pause_others(session, person_id, app.id)
+        app.step = (app.step or form.FIELDS[0].key).removeprefix(PAUSED)
+        await session.flush()
+        return _view(app, course)
+
+
+async def active(person_id: int) -> AppView | None:
+    """The draft the person is filling in (not paused), if any."""
+    for app in await drafts(person_id):
+        if app.step and not app.step.startswith(PAUSED):
+            return app
+    return None
+
+
+async def pause(person_id: int) -> bool:
+    """Stop filling in (/cancel): the draft and its answers are kept; False if none was active."""
+    async with session_scope() as session:
+        rows = await session.scalars(
+            select(Application).where(
+                Application.person_id == person_id, Application.status == "draft"
+            )
+        )
+        paused = False
+        for app in rows:
+            if app.step and not app.step.startswith(PAUSED):
+                app.step, paused = PAUSED + app.step, True
+        return paused
+
+
+def _store(app: Application, key: str, values: dict) -> None:
+    # A new dict, so SQLAlchemy sees the JSON column change.
+    app.answers = {**(app.answers or {}), **values}
+    app.step = form.SUMMARY if (app.step or "").startswith(EDIT) else form.next_step(key)
+
+
+async def answer_text(person_id: int, text: str, locale: str) -> Answered | None:
+    """A typed answer to the active draft's field; None when no draft is waiting for one."""
+    current = await active(person_id)
+    if current is None or current.field is None:
+        return None
+    key = current.field
+    async with session_scope() as session:
+        found = await _owned(session, person_id, current.id)
+        assert found is not None
+        app, course = found
+        country = (app.answers or {}).get("country")
+        cities = []
+        if key == "city":
+            cities = city_spellings((await load_catalogue()).cities.values())
+        parsed = form.read_typed(key, text, locale, country, cities)
+        if parsed.values:
+            _store(app, key, parsed.values)
+            await session.flush()
+        return Answered(_view(app, course), parsed.problem, parsed.choices)
+
+
+async def answer_choice(person_id: int, app_id: int, key: str, value: str) -> Answered | None:
+    """A pressed choice; None when the button is not for this person's current question."""
+    values = form.read_choice(key, value)
+    async with session_scope() as session:
+        found = await _owned(session, person_id, app_id)
+        if values is None or found is None or found[0].status != "draft":
+            return None
+        app, course = found
+        step = (app.step or "").removeprefix(PAUSED)
+        if step.removeprefix(EDIT) != key:
+            return None  # an old question's button
+        _store(app, key, values)
+        if values.get("consent") is False:
+            # Refusal: keep the draft at the consent question, not waiting for text.
+            app.step = PAUSED + "consent"
+        await _pause_others(session, person_id, app.id)
+        await session.flush()
+        return Answered(_view(app, course))
+
+
+async def start_edit(person_id: int, app_id: int, key: str) -> AppView | None:
+    """Re-ask one field from the summary; None for a field or application that is not valid."""
+    if key not in form.EDITABLE:
+        return None
+    async with session_scope() as session:
+        found = await _owned(session, person_id, app_id)
+        if found is None or found[0].status != "draft":
+            return None
+        app, course = found
+        app.step = EDIT + key
+        await _pause_others(session, person_id, app.id)
+        await session.flush()
+        return _view(app, course)
+
+
+async def submit(person_id: int, app_id: int, today: date) -> Submitted | None:
+    """File the draft once (a second press says it is already filed); copy the profile."""
+    async with session_scope() as session:
+        found = await _owned(session, person_id, app_id)
+        if found is None:
+            return None
+        app, course = found
+        if app.status != "draft":
+            return Submitted("already", _view(app, course))
+        gaps = form.missing(app.answers or {})
+        if gaps:
+            return Submitted("incomplete", _view(app, course), tuple(gaps))
+        state = rules.window(course.status, course.starts, course.apply_until, today)
+        if state != "open":
+            return Submitted(state, _view(app, course))
+        full = rules.is_full(await _accepted(session, course.id), course.seats)
+        app.status = "waitlisted" if full else "submitted"
+        app.submitted_at, app.step = utcnow(), None
+        await _copy_profile(session, person_id, app.answers)
+        record(session, person_id, "application.submit", "application", app.id, status=app.status)
+        await session.flush()
+        return Submitted(app.status, _view(app, course))
+
+
+async def _copy_profile(session, person_id: int, answers: dict) -> None:
+    person = await session.get(Person, person_id)
+    for key in ("full_name", "country", "organisation", "position", "email", "phone"):
+        setattr(person, key, answers.get(key))
+    if answers.get("city_key"):
+        person.city_id = await session.scalar(
+            select(City.id).where(City.key == answers["city_key"])
+        )
+    person.consent_at = utcnow()
+
+
+async def list_for(person_id: int) -> list[AppView]:
+    """All the person's applications, oldest first."""
+    async with session_scope() as session:
+        rows = await session.execute(
+            select(Application, Course)
+            .join(Course, Course.id == Application.course_id)
+            .where(Application.person_id == person_id)
+            .order_by(Application.id)
+        )
+        return [_view(app, course) for app, course in rows]
+
+
+async def get(person_id: int, app_id: int) -> AppView | None:
+    """One of the person's applications; None if it is not theirs."""
+    async with session_scope() as session:
+        found = await _owned(session, person_id, app_id)
+        return _view(*found) if found else None
+
+
+async def withdraw(person_id: int, app_id: int) -> tuple[AppView, bool] | None:
+    """Withdraw; (the application, whether it had been accepted), or None if not allowed."""
+    async with session_scope() as session:
+        found = await _owned(session, person_id, app_id)
+        if found is None or not rules.can_withdraw(found[0].status):
+            return None
+        app, course = found
+        was_accepted = app.status == "accepted"
+        previous = app.status
+        app.status, app.withdrawn_at = "withdrawn", utcnow()
+        record(session, person_id, "application.withdraw", "application", app.id, was=previous)
+        await session.flush()
+        return _view(app, course), was_accepted

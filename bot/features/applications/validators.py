@@ -1,0 +1,159 @@
+"""Pure checks and matchers for form answers: lengths, names, countries, cities, e-mail, phone.
+
+Every function here is free of I/O and of translations: it returns a value or a `Problem`
+(a code and its parameters) that form.py turns into a sentence in the trainee's language.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import phonenumbers
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+from rapidfuzz import fuzz, process
+
+SHORT_LIMIT = 200
+LONG_LIMIT = 1000
+MIN_NAME = 2
+# Babel's territory list also holds regions and pseudo-codes that are not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO"})
+COUNTRY_LOCALES = ("en", "zh", "es", "ru", "ko")
+_MATCH_CUTOFF = 80  # below this a typed name is not taken as a country/city at all
+_SURE = 85  # at or above this, and well ahead of the next one, a typo is accepted
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer was refused: a code form.py knows and the numbers it mentions."""
+
+    code: str  # too_long | too_short | empty | email | phone | country
+    params: dict = field(default_factory=dict)
+
+
+def clean(text: str) -> str:
+    """Trim surrounding white space; the text itself (any script, emoji) is kept exactly."""
+    return text.strip()
+
+
+def check_length(text: str, limit: int, minimum: int = 1) -> Problem | None:
+    """A Problem when the text is empty, shorter than `minimum` or longer than `limit`."""
+    if not text:
+        return Problem("empty")
+    if len(text) > limit:
+        return Problem("too_long", {"limit": limit, "length": len(text)})
+    if len(text) < minimum:
+        return Problem("too_short", {"minimum": minimum})
+    return None
+
+
+def check_email(text: str) -> tuple[str | None, Problem | None]:
+    """The normalised address, or the Problem (the library's reason kept for the logs only)."""
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return None, Problem("email", {"reason": str(exc)})
+    return result.normalized, None
+
+
+def check_phone(text: str, country: str | None) -> tuple[str | None, Problem | None]:
+    """The number in E.164, read with the trainee's country as the default region."""
+    try:
+        number = phonenumbers.parse(text, (country or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None, Problem("phone")
+    # "Possible" rather than "valid": numbering plans change (Bogotá's 1 → 601 in 2021) and
+    # refusing a number a trainee really uses costs more than keeping an odd one.
+    if not phonenumbers.is_possible_number(number):
+        return None, Problem("phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so “Peru” finds “Perú” and “Kirguistan” “Kirguistán”."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+# Names officials commonly write that Babel does not list (official or colloquial forms).
+_COUNTRY_ALIASES = {
+    "кыргызстан": ("KG",),
+    "кыргызская республика": ("KG",),
+    "eeuu": ("US",),
+    "ee. uu.": ("US",),
+    "usa": ("US",),
+    "uk": ("GB",),
+    "corea": ("KR", "KP"),
+    "korea": ("KR", "KP"),
+}
+
+
+@cache
+def _country_names(locales: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Folded country name → the ISO codes it may mean, from Babel in the given languages."""
+    names: dict[str, set[str]] = {k: set(v) for k, v in _COUNTRY_ALIASES.items()}
+    for loc in locales:
+        for code, name in Locale.parse(loc).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                names.setdefault(_fold(name), set()).add(code)
+    return {name: frozenset(codes) for name, codes in names.items()}
+
+
+def match_country(text: str, locale: str, limit: int = 4) -> list[str]:
+    """ISO codes the typed name may mean, best first: one when sure, up to `limit` when not."""
+    locales = tuple(dict.fromkeys((*COUNTRY_LOCALES, locale)))
+    names = _country_names(locales)
+    folded = _fold(text)
+    if not folded:
+        return []
+    if folded in names:
+        return sorted(names[folded])
+    if len(folded) == 2 and folded.isalpha() and folded.upper() in Locale.parse("en").territories:
+        return [folded.upper()]
+    # Plain ratio, not WRatio: partial matches make "Bogota" look like a two-letter code.
+    hits = process.extract(folded, list(names), scorer=fuzz.ratio, limit=12)
+    codes: dict[str, float] = {}
+    for name, score, _index in hits:
+        if score >= _MATCH_CUTOFF:
+            for code in names[name]:
+                codes[code] = max(codes.get(code, 0), score)
+    ranked = sorted(codes, key=lambda c: -codes[c])
+    if (
+        ranked
+        and codes[ranked[0]] >= _SURE
+        and (len(ranked) == 1 or codes[ranked[1]] < codes[ranked[0]] - 8)
+    ):
+        return ranked[:1]
+    return ranked[:limit]
+
+
+@dataclass(frozen=True)
+class CityName:
+    """One spelling of a known city, for matching what a trainee types."""
+
+    key: str
+    country: str
+    spelling: str
+
+
+def city_spellings(cities: Iterable) -> list[CityName]:
+    """Every name and alias of the catalogue's cities (CityView-like objects)."""
+    found = []
+    for city in cities:
+        spellings = {city.name, *city.names.values(), *city.aliases}
+        found += [CityName(city.key, city.country, s) for s in spellings if s]
+    return found
+
+
+def match_city(text: str, country: str | None, spellings: list[CityName]) -> str | None:
+    """The key of the known city the text names (in the trainee's country if known), or None."""
+    pool = [s for s in spellings if not country or s.country == country]
+    if not pool or not _fold(text):
+        return None
+    best = process.extractOne(
+        _fold(text), [_fold(s.spelling) for s in pool], scorer=fuzz.ratio, score_cutoff=88
+    )
+    return pool[best[2]].key if best else None
