@@ -1,4 +1,4 @@
-"""Command line: migrate, import-sample, stats, run, chat, demo."""
+"""Command line: migrate, import-sample, stats, run, chat, demo, export."""
 
 from __future__ import annotations
 
@@ -140,6 +140,15 @@ async def cmd_qa_score(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if score.accuracy >= args.threshold else 1
 
 
+async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a course's applications to an XLSX or CSV file."""
+    from bot.features.applications.export import run_cli
+
+    if not await open_db(settings):
+        return 1
+    return await run_cli(args.course, args.format, args.out, args.lang)
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Interactive terminal chat on a local SQLite database with the sample data."""
     from bot.transport.demo import run_demo
@@ -197,6 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--threshold", type=float, default=0.0)
     p.set_defaults(func=cmd_qa_score)
+
+    p = sub.add_parser("export", help="export data for staff (applications of a course)")
+    p.add_argument("what", choices=["applications"])
+    p.add_argument("--course", required=True, help="course code, e.g. 2018-08")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    p.add_argument("--out", required=True, help="the file to write")
+    p.add_argument("--lang", default="ko", help="language of the headers (default: ko)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="interactive offline chat with the sample programme")
     p.add_argument("--as", dest="user_id", type=int, default=1001)

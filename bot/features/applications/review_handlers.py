@@ -1,0 +1,249 @@
+"""Telegram handlers of the applications feature (staff review and export, offer buttons)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.core.audit import PermissionDenied
+from bot.core.context import BotContext
+from bot.core.outbox_job import dispatch_now
+from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.textrouter import add_canceller, add_text_consumer
+from bot.features.applications import notify, review
+from bot.features.applications.export import export_for
+from bot.features.applications.review_screens import (
+    course_buttons,
+    detail_screen,
+    list_screen,
+    result_text,
+)
+from bot.i18n import N_, _
+
+log = logging.getLogger(__name__)
+EXPIRY_SECONDS = 600
+DECISION_CODES = {"a": "accepted", "w": "waitlisted", "x": "declined", "r": "under_review"}
+
+
+async def _refuse(update: Update) -> None:
+    text = _("This is only for programme staff.")
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message:
+        await update.effective_message.reply_text(text)
+
+
+async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the pressed message, or send a new one for a command."""
+    if update.callback_query:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
+    elif update.effective_chat:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def review_courses(update: Update, context: BotContext) -> None:
+    """/review and the 🗂 menu button: courses with their application counts."""
+    if context.user is None or not context.user.is_staff:
+        await _refuse(update)
+        return
+    courses = await review.list_courses_with_applications(context.user)
+    if not courses:
+        await _show(update, _("There are no applications yet."), None)
+        return
+    text = _("Applications by course. Choose a course:")
+    await _show(update, text, course_buttons(courses, "c"))
+
+
+async def export_courses(update: Update, context: BotContext) -> None:
+    """/export: choose a course, then a format."""
+    if context.user is None or not context.user.is_staff:
+        await _refuse(update)
+        return
+    courses = await review.list_courses_with_applications(context.user)
+    if not courses:
+        await _show(update, _("There are no applications yet."), None)
+        return
+    await _show(update, _("Choose a course to export:"), course_buttons(courses, "e"))
+
+
+async def _decision_pressed(update: Update, context: BotContext, parts: list[str]) -> None:
+    """A decision button: check it is still possible, then ask for an optional note."""
+    assert context.user is not None and update.callback_query is not None
+    app_id, version, decision = int(parts[0]), int(parts[1]), DECISION_CODES[parts[2]]
+    detail = await review.get_application(context.user, app_id)
+    problem = None
+    if detail is None:
+        problem = "not_found"
+    elif detail.row.version != version:
+        problem = "conflict"
+    elif decision == "accepted" and detail.row.status != "accepted":
+        problem = "seats_full" if detail.accepted >= detail.seats else None
+    if problem:
+        await update.callback_query.answer(result_text(problem, detail), show_alert=True)
+        return
+    await review.request_note(context.user, app_id, version, decision)
+    skip = InlineKeyboardButton(_("Skip"), callback_data=f"rv:n:{app_id}:{version}:{parts[2]}")
+    await update.callback_query.answer()
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(
+        _("Add a note for the trainee? Send it as a message, or press Skip."),
+        reply_markup=InlineKeyboardMarkup([[skip]]),
+    )
+
+
+async def _decide(
+    update: Update, context: BotContext, app_id: int, version: int, decision: str, note: str | None
+) -> None:
+    """Save the decision, tell the trainee at once, and report to the staff member."""
+    assert context.user is not None and update.effective_chat is not None
+    result = await review.decide(context.user, app_id, decision, note, version)
+    detail = await review.get_application(context.user, app_id)
+    if not result.ok:
+        await review.close_note(context.user)
+        assert result.reason is not None
+        await update.effective_chat.send_message(result_text(result.reason, detail))
+        return
+    delivered = await dispatch_now(context.application, [result.outbox_id])
+    state = delivered[0].state if delivered else "pending"
+    await update.effective_chat.send_message(result_text(f"saved_{state}", detail))
+
+
+async def _export(update: Update, context: BotContext, code: str, fmt: str | None) -> None:
+    assert context.user is not None and update.callback_query is not None
+    if fmt is None:
+        rows = [
+            [
+                InlineKeyboardButton("Excel (XLSX)", callback_data=f"rv:e:{code}:xlsx"),
+                InlineKeyboardButton("CSV", callback_data=f"rv:e:{code}:csv"),
+            ]
+        ]
+        await _show(update, _("Choose the file format:"), InlineKeyboardMarkup(rows))
+        return
+    name, data = await export_for(context.user, code, fmt, context.user.locale)
+    await update.callback_query.answer()
+    assert update.effective_chat is not None
+    await update.effective_chat.send_document(
+        InputFile(data, filename=name),
+        caption=_("Applications of course {code}").format(code=code),
+    )
+
+
+async def staff_button(update: Update, context: BotContext) -> None:
+    """Every rv: button except the trainee's offer buttons; refused for non-staff."""
+    query = update.callback_query
+    assert query is not None
+    if context.user is None or not context.user.is_staff:
+        await _refuse(update)
+        return
+    kind, *parts = (query.data or "").split(":")[1:]
+    try:
+        if kind == "c":
+            if not parts:
+                await review_courses(update, context)
+            else:
+                screen = await list_screen(context.user, int(parts[0]), int(parts[1]))
+                await _show(update, *screen)
+        elif kind == "a":
+            await _show(update, *await detail_screen(context.user, int(parts[0])))
+        elif kind == "d":
+            await _decision_pressed(update, context, parts)
+        elif kind == "n":
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            decision = DECISION_CODES[parts[2]]
+            await _decide(update, context, int(parts[0]), int(parts[1]), decision, None)
+        elif kind == "e":
+            await _export(update, context, parts[0], parts[1] if len(parts) > 1 else None)
+        else:
+            raise ValueError(kind)
+    except (ValueError, IndexError, KeyError):
+        # Forged or outdated data from a staff client: treat as a stale button.
+        await query.answer(_("This button is no longer valid."), show_alert=True)
+    except PermissionDenied:
+        await _refuse(update)
+
+
+async def note_text(update: Update, context: BotContext) -> bool:
+    """Text consumer: a staff member's note for the decision they just pressed."""
+    user, message = context.user, update.effective_message
+    if user is None or not user.is_staff or message is None:
+        return False
+    pending = await review.pending_note(user)
+    if pending is None:
+        return False
+    note = message.text or ""
+    await _decide(update, context, pending.application_id, pending.version, pending.decision, note)
+    return True
+
+
+async def cancel_note(update: Update, context: BotContext) -> bool:
+    """/cancel: drop a pending decision note (the decision is not saved)."""
+    user = context.user
+    if user is None or not user.is_staff or not await review.close_note(user):
+        return False
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(_("Cancelled. The decision was not saved."))
+    return True
+
+
+async def offer_button(update: Update, context: BotContext) -> None:
+    """A trainee's 'Take the seat' / 'Decline' under an offer (only the owner may press)."""
+    query, user = update.callback_query, context.user
+    assert query is not None
+    if user is None:
+        return
+    _rv, _offer, action, raw_id = (query.data or "").split(":")
+    if action == "take":
+        result = await review.take_offer(user.person_id, int(raw_id))
+    else:
+        result = await review.decline_offer(user.person_id, int(raw_id))
+    if not result.ok:
+        texts = {
+            "expired": _("Sorry, this offer has expired."),
+            "full": _("Sorry, the seat is no longer available."),
+        }
+        text = texts.get(result.reason or "", _("This button is no longer valid."))
+        await query.answer(text, show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if action == "no":
+        assert query.message is not None
+        await context.bot.send_message(
+            query.message.chat.id,
+            _("Thank you for letting us know. The seat will be offered to another applicant."),
+        )
+    # The acceptance notice (or the next applicant's offer) goes out now.
+    await dispatch_now(context.application, result.outbox_ids or None)
+
+
+async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        if await review.expire_offers():
+            await dispatch_now(context.application)
+    except Exception:
+        # A database hiccup must not kill the repeating job; the next run tries again.
+        log.exception("expiring waiting-list offers failed")
+
+
+def register(app: Application) -> None:
+    """Install staff review, export, the offer buttons and the offer-expiry job."""
+    app.add_handler(CommandHandler("review", review_courses))
+    app.add_handler(CommandHandler("export", export_courses))
+    app.add_handler(CallbackQueryHandler(review_courses, pattern=r"^menu:applications$"))
+    app.add_handler(CallbackQueryHandler(offer_button, pattern=r"^rv:offer:(take|no):\d{1,12}$"))
+    app.add_handler(CallbackQueryHandler(staff_button, pattern=r"^rv:(?!offer:)"))
+    # A staff member's pending decision note comes before any form or question handling.
+    add_text_consumer(app, note_text, order=10)
+    add_canceller(app, cancel_note, order=10)
+    add_command(app, CommandInfo("review", N_("review applications"), staff_only=True, order=60))
+    add_command(app, CommandInfo("export", N_("export applications"), staff_only=True, order=61))
+    add_menu_item(app, MenuItem("applications", N_("🗂 Applications"), order=60, staff_only=True))
+    notify.register(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _expire_job, interval=EXPIRY_SECONDS, first=60, name="offer-expiry"
+        )
