@@ -14,6 +14,8 @@ from bot.core import outbox_job, textrouter
 from bot.core.context import BotContext
 from bot.core.registry import commands
 from bot.features import start
+from bot.features.applications import handlers as applications
+from bot.features.applications import review_handlers as review
 from bot.features.handoff import handlers as handoff
 from bot.features.qa import handlers as qa
 from bot.features.schedule import handlers as schedule
@@ -32,6 +34,9 @@ def register_features(app: Application) -> None:
     start.register(app)
     # 3. Course catalogue: /courses, course cards, .ics files.
     schedule.register(app)
+    # 3b. Applications: the trainee's form, /status; staff review and export.
+    applications.register(app)
+    review.register(app)
     # 4. Handoff to a person: liaison chat relay (before QA, so replies in the liaison chat
     #    are relays, not questions).
     handoff.register(app)
