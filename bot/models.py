@@ -4,7 +4,9 @@ from bot.core.models import AuditEntry, City, Organisation, Person, PersonRole
 from bot.core.outbox import OutboxMessage
 from bot.db import Base
 from bot.features.applications.models import Application
+from bot.features.followups.models import Evaluation, SurveyResponse
 from bot.features.handoff.models import HandoffQuestion
+from bot.features.postcards.models import Postcard
 from bot.features.qa.models import FaqAnswer, LexiconEntry
 from bot.features.schedule.models import (
     Course,
@@ -23,6 +25,7 @@ __all__ = [
     "CourseCity",
     "CourseResult",
     "CourseSession",
+    "Evaluation",
     "FaqAnswer",
     "HandoffQuestion",
     "LexiconEntry",
@@ -30,5 +33,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PersonRole",
+    "Postcard",
     "ResultPlace",
+    "SurveyResponse",
 ]

@@ -1,0 +1,1 @@
+"""Follow-ups after a course: postcard return, evaluation, nudges, survey, response rates."""

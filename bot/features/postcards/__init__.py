@@ -1,0 +1,1 @@
+"""Action-plan postcards: written during the course, rendered as a picture."""
