@@ -113,9 +113,11 @@ class Engine:
             if kind == "ignore":
                 self.ignored[value].add(phrase.strip().casefold())
         stop = [p for k, _v, _l, p in lexicon if k == "stop"]
-        rows = [r for r in lexicon if r[0] not in ("stop", "ignore")]
+        rows = [r for r in lexicon if r[0] not in ("stop", "ignore", "when")]
         rows += list(entity_phrases(catalogue))
         self.index = PhraseIndex(rows, stop)
+        # "next" words are also schedule cues; a separate index lets both readings count.
+        self.when_index = PhraseIndex([r for r in lexicon if r[0] == "when"], stop)
 
     def _values(self, matches: list[Match], kind: str) -> set[str]:
         ignored = self.ignored.get(kind, set())
@@ -179,7 +181,25 @@ class Engine:
                 countries=filters.countries,
                 orgs=filters.orgs,
             )
+            courses = self._next_only(courses, toks, explicit_year, today)
         return Understanding(intent, filters, courses, loc, confidence)
+
+    def _next_only(
+        self,
+        courses: tuple[CourseView, ...],
+        toks: list[str],
+        explicit_year: bool,
+        today: date | None,
+    ) -> tuple[CourseView, ...]:
+        """'When is the next course?': only the first one still to start, when there is one.
+
+        When none is upcoming (an old programme year) every match is shown, which is more
+        useful than an empty answer.
+        """
+        if explicit_year or today is None or not self.when_index.find(toks):
+            return courses
+        upcoming = [c for c in courses if c.starts and c.starts >= today]
+        return (min(upcoming, key=lambda c: c.starts),) if upcoming else courses
 
     def _intent(
         self, toks: list[str], matches: list[Match], filters: Filters, explicit_year: bool

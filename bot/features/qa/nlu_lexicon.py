@@ -18,6 +18,7 @@ KINDS = {
     "month": "a month number 1–12",
     "year": "a year offset from the programme year: -1 (last year) | 1 (next year)",
     "day": "today | tomorrow",
+    "when": "next: the question asks for the next course only",
     "weekday": "mon … sun",
     "session": "lecture | site_visit | presentation | cultural",
     "course_word": "any value; the phrase means 'course'",

@@ -84,3 +84,21 @@ async def test_scorer_on_our_own_questions(sample, tmp_path: Path):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
     score = await score_rows(read_questions(path))
     assert score.report().splitlines()[-1] == "accuracy 1.000 (2/2)"
+
+
+async def test_next_course_is_the_first_still_to_start(sample):
+    """'Next' narrows the answer to the first matching course after today, in any language;
+    with nothing upcoming every match is listed rather than nothing."""
+    from datetime import date
+
+    march = date(2018, 3, 1)
+    for text, lang, code in [
+        ("When is the next smart city course?", "en", "2018-03"),
+        ("Когда ближайший курс по управлению водными ресурсами?", "ru", "2018-08"),
+        ("下一个课程是什么时候？", "zh", "2018-03"),
+        ("¿Cuándo es el próximo curso de gobierno electrónico?", "es", "2018-10"),
+    ]:
+        answer = await answer_question(text, locale=lang, today=march)
+        assert [c.code for c in answer.courses] == [code], text
+    late = await answer_question("When is the next smart city course?", today=date(2026, 1, 1))
+    assert len(late.courses) == 3
