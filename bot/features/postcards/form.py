@@ -1,0 +1,182 @@
+"""The postcard form: its steps, questions, limits, target months and reading one answer.
+
+A card's `step` is "inspired_by", "action:<n>" (the text of action n), "target:<n>" (its
+month), "more" (add another or stop), "obstacles", "support" or "summary"; "edit:" in front
+while re-answering from the summary, "paused:" in front while the person is not writing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
+
+from bot.i18n import N_, Translator, _, babel_locale
+
+PAUSED = "paused:"
+EDIT = "edit:"
+SUMMARY = "summary"
+FIRST = "inspired_by"
+MAX_ACTIONS = 3
+MONTHS_AHEAD = 12  # buttons offer the next 12 months
+MAX_YEARS_AHEAD = 5  # a typed month may be further away, but not absurdly so
+LIMITS = {"inspired_by": 300, "action": 300, "obstacles": 500, "support": 500}
+# Edit keys on the summary: the three texts, one action each, and adding one.
+TEXT_FIELDS = ("inspired_by", "obstacles", "support")
+EDIT_KEYS = (*TEXT_FIELDS, "a1", "a2", "a3", "add")
+
+LABELS = {
+    "inspired_by": N_("Seoul policy that inspired me"),
+    "actions": N_("My actions"),
+    "obstacles": N_("Expected obstacles"),
+    "support": N_("Support I would like from Seoul"),
+}
+_MONTH = re.compile(r"^\s*(\d{4})\s*[-./]\s*(\d{1,2})\s*$")
+
+
+@dataclass(frozen=True)
+class Step:
+    """A decoded step: its kind, the action number for action/target, and edit mode."""
+
+    kind: str  # inspired_by | action | target | more | obstacles | support | summary
+    n: int = 0
+    editing: bool = False
+    paused: bool = False
+
+    @property
+    def typed(self) -> bool:
+        """True when the step waits for typed text (a month may be typed too)."""
+        return not self.paused and self.kind not in ("more", SUMMARY)
+
+
+def parse_step(step: str | None) -> Step:
+    """Decode a stored step string."""
+    raw = step or FIRST
+    paused = raw.startswith(PAUSED)
+    raw = raw.removeprefix(PAUSED)
+    editing = raw.startswith(EDIT)
+    raw = raw.removeprefix(EDIT)
+    kind, _sep, n = raw.partition(":")
+    return Step(kind, int(n) if n.isdigit() else 0, editing, paused)
+
+
+def make_step(kind: str, n: int = 0, *, editing: bool = False) -> str:
+    """Encode a step (never paused: pausing only adds the prefix)."""
+    body = f"{kind}:{n}" if kind in ("action", "target") else kind
+    return (EDIT if editing else "") + body
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer was not taken: a code and its parameters."""
+
+    code: str  # too_long | empty | month | buttons
+    limit: int = 0
+    length: int = 0
+
+
+def clean(text: str) -> str:
+    """Trim surrounding blanks only: any script and emoji are kept exactly."""
+    return (text or "").strip()
+
+
+def check_text(kind: str, raw: str) -> tuple[str | None, Problem | None]:
+    """A typed text answer for `kind`, or why it is refused."""
+    text = clean(raw)
+    if not text:
+        return None, Problem("empty")
+    limit = LIMITS[kind]
+    if len(text) > limit:
+        return None, Problem("too_long", limit, len(text))
+    return text, None
+
+
+def add_months(day: date, n: int) -> tuple[int, int]:
+    """(year, month) n months after `day`'s month."""
+    total = day.year * 12 + day.month - 1 + n
+    return total // 12, total % 12 + 1
+
+
+def month_choices(today: date) -> list[str]:
+    """The target months offered as buttons, "YYYY-MM", from next month on."""
+    return ["{:04d}-{:02d}".format(*add_months(today, n)) for n in range(1, MONTHS_AHEAD + 1)]
+
+
+def read_month(raw: str, today: date) -> str | None:
+    """A typed or pressed YYYY-MM from this month to five years ahead, normalised; else None."""
+    match = _MONTH.match(raw or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        return None
+    if (year, month) < (today.year, today.month) or year > today.year + MAX_YEARS_AHEAD:
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def month_name(value: str | None, locale: str | None = None) -> str:
+    """A "YYYY-MM" target as the month name and year in a language (Babel)."""
+    if not value:
+        return ""
+    year, month = (int(x) for x in value.split("-"))
+    return format_skeleton("yMMMM", date(year, month, 1), locale=babel_locale(locale))
+
+
+def prompt(step: Step, count: int) -> str:
+    """The question for a step, in the current language (`count`: actions written so far)."""
+    if step.kind == "inspired_by":
+        return _(
+            "Which Seoul policy or practice inspired you most during this course? "
+            "(up to {limit} characters)"
+        ).format(limit=LIMITS["inspired_by"])
+    if step.kind == "action":
+        return _(
+            "Action {n} of up to {max}: what concrete step will you take in your city? "
+            "(up to {limit} characters)"
+        ).format(n=step.n, max=MAX_ACTIONS, limit=LIMITS["action"])
+    if step.kind == "target":
+        return _(
+            "By which month do you plan to complete action {n}? Choose a month or type it as "
+            "YYYY-MM, e.g. 2019-03."
+        ).format(n=step.n)
+    if step.kind == "more":
+        return _("Would you like to add another action?")
+    if step.kind == "obstacles":
+        return _(
+            "What obstacles do you expect when putting your plan into practice? "
+            "(up to {limit} characters)"
+        ).format(limit=LIMITS["obstacles"])
+    return _(
+        "What support would you like from Seoul (experts, documents, contacts)? "
+        "(up to {limit} characters; you may skip this question)"
+    ).format(limit=LIMITS["support"])
+
+
+def problem_text(problem: Problem) -> str:
+    """Why an answer was refused, in the current language."""
+    if problem.code == "too_long":
+        loc = babel_locale()
+        return _(
+            "This answer is too long: the limit is {limit} characters and yours has {length}. "
+            "Please shorten it and send it again."
+        ).format(
+            limit=format_decimal(problem.limit, locale=loc),
+            length=format_decimal(problem.length, locale=loc),
+        )
+    if problem.code == "month":
+        return _(
+            "Please choose a month with the buttons or type it as YYYY-MM, e.g. 2019-03 "
+            "(from this month up to five years ahead)."
+        )
+    if problem.code == "buttons":
+        return _("Please choose one of the buttons.")
+    return _("Please type your answer.")
+
+
+def label(key: str, tr: Translator | None = None) -> str:
+    """The label of a summary field, in the current language or a translator's."""
+    return tr.gettext(LABELS[key]) if tr else _(LABELS[key])
