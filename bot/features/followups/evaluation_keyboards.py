@@ -1,0 +1,131 @@
+"""Buttons of the evaluation and the survey, the callback data they carry, and their labels.
+
+Callback data:
+
+    ev:go:<course>                    open the evaluation (the invitation's button)
+    ev:st:<eval>:<action>:<status>    an action's status     ev:rt:<eval>:<1–5>  the rating
+    ev:sk:<eval>:<step>               skip a typed answer    ev:vo:<eval>:yes|no the forum
+    sv:go:<course>                    open the survey        sv:sc:<resp>:<item>:<1–5>
+    sv:sk:<resp>                      skip the comment
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.features.followups.evaluation import RATINGS, STATUSES
+from bot.features.followups.survey import ITEMS, SCORES
+from bot.i18n import N_, _
+
+# The one place the action statuses are named; stored values are the keys.
+STATUS_LABELS = {
+    "done": N_("✅ Done"),
+    "in_progress": N_("🔄 In progress"),
+    "not_started": N_("⏸ Not started"),
+    "dropped": N_("✖️ Dropped"),
+}
+ITEM_LABELS = {
+    "overall": N_("Overall satisfaction with the course"),
+    "lectures": N_("Lectures"),
+    "site_visits": N_("Site visits"),
+    "organisation": N_("Organisation and logistics"),
+    "usefulness": N_("Usefulness for my work"),
+}
+assert set(STATUS_LABELS) == set(STATUSES) and set(ITEM_LABELS) == set(ITEMS)
+
+_DATA = re.compile(
+    r"^(?P<flow>ev|sv):(?P<action>go|st|rt|sk|vo|sc):(?P<id>\d{1,12})"
+    r"(?::(?P<value>[a-z0-9_]{1,24}(?::[a-z0-9_]{1,24})?))?$"
+)
+
+
+@dataclass(frozen=True)
+class Press:
+    """Decoded button data: the flow (ev/sv), the action, an id and the rest."""
+
+    flow: str
+    action: str
+    id: int
+    value: str = ""
+
+
+def parse(data: str | None) -> Press | None:
+    """Decode callback data; None for anything malformed."""
+    match = _DATA.match(data or "")
+    if not match or len(data or "") > 64:
+        return None
+    return Press(match["flow"], match["action"], int(match["id"]), match["value"] or "")
+
+
+def status_label(status: str) -> str:
+    """An action status in the current language."""
+    return _(STATUS_LABELS.get(status, status))
+
+
+def item_label(item: str) -> str:
+    """A survey item in the current language."""
+    return _(ITEM_LABELS.get(item, item))
+
+
+def _row(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([buttons])
+
+
+def status_keyboard(eval_id: int, index: int) -> InlineKeyboardMarkup:
+    """The four statuses of one action, two per row."""
+    buttons = [
+        InlineKeyboardButton(status_label(s), callback_data=f"ev:st:{eval_id}:{index}:{s}")
+        for s in STATUSES
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def skip_keyboard(flow: str, row_id: int, step: str = "") -> InlineKeyboardMarkup:
+    """“Skip” for a typed answer; the step is in the data so an old Skip cannot skip a new one."""
+    data = f"{flow}:sk:{row_id}" + (f":{step}" if step else "")
+    return _row([InlineKeyboardButton(_("Skip"), callback_data=data)])
+
+
+def rating_keyboard(eval_id: int) -> InlineKeyboardMarkup:
+    """1–5 for how useful the course was."""
+    return _row(
+        [InlineKeyboardButton(str(n), callback_data=f"ev:rt:{eval_id}:{n}") for n in RATINGS]
+    )
+
+
+def volunteer_keyboard(eval_id: int) -> InlineKeyboardMarkup:
+    """Yes / No to presenting at the forum."""
+    return _row(
+        [
+            InlineKeyboardButton(_("Yes"), callback_data=f"ev:vo:{eval_id}:yes"),
+            InlineKeyboardButton(_("No"), callback_data=f"ev:vo:{eval_id}:no"),
+        ]
+    )
+
+
+def score_keyboard(response_id: int, item: str) -> InlineKeyboardMarkup:
+    """1–5 for one survey item."""
+    return _row(
+        [
+            InlineKeyboardButton(str(n), callback_data=f"sv:sc:{response_id}:{item}:{n}")
+            for n in SCORES
+        ]
+    )
+
+
+def continue_keyboard(flow: str, course_id: int) -> InlineKeyboardMarkup:
+    """Continue a paused evaluation or survey later (the same data as the invitation)."""
+    return _row([InlineKeyboardButton(_("▶️ Continue"), callback_data=f"{flow}:go:{course_id}")])
+
+
+def courses_keyboard(courses: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One survey button per course, for /survey when several are open."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(title[:60], callback_data=f"sv:go:{cid}")]
+            for cid, title in courses
+        ]
+    )
