@@ -149,6 +149,15 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return await run_cli(args.course, args.format, args.out, args.lang)
 
 
+async def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    """Schedule follow-ups and deliver every due outbox row once."""
+    from bot.features.followups.tick import run_cli
+
+    if not await open_db(settings):
+        return 1
+    return await run_cli(args, settings)
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Interactive terminal chat on a local SQLite database with the sample data."""
     from bot.transport.demo import run_demo
@@ -214,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the file to write")
     p.add_argument("--lang", default="ko", help="language of the headers (default: ko)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("tick", help="schedule follow-ups and send what is due, once")
+    p.add_argument("--now", default=None, help="the bot's clock, ISO (Seoul time if naive)")
+    p.add_argument("--json", action="store_true", help="one JSON object per outbox row")
+    p.add_argument(
+        "--offline", action="store_true", help="use the chat double even if a token is set"
+    )
+    p.set_defaults(func=cmd_tick)
 
     p = sub.add_parser("demo", help="interactive offline chat with the sample programme")
     p.add_argument("--as", dest="user_id", type=int, default=1001)
