@@ -16,7 +16,10 @@ from bot.core.registry import commands
 from bot.features import start
 from bot.features.applications import handlers as applications
 from bot.features.applications import review_handlers as review
+from bot.features.followups import evaluation_handlers as evaluations
+from bot.features.followups import handlers as followups
 from bot.features.handoff import handlers as handoff
+from bot.features.postcards import handlers as postcards
 from bot.features.qa import handlers as qa
 from bot.features.schedule import handlers as schedule
 from bot.i18n import TRAINEE_LOCALES, translator
@@ -37,6 +40,11 @@ def register_features(app: Application) -> None:
     # 3b. Applications: the trainee's form, /status; staff review and export.
     applications.register(app)
     review.register(app)
+    # 3c. The follow-up loop: the postcard during the course, its return, the evaluation and
+    #     survey flows, staff response tracking.
+    postcards.register(app)
+    evaluations.register(app)
+    followups.register(app)
     # 4. Handoff to a person: liaison chat relay (before QA, so replies in the liaison chat
     #    are relays, not questions).
     handoff.register(app)
