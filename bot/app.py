@@ -16,11 +16,13 @@ from bot.core.registry import commands
 from bot.features import start
 from bot.features.applications import handlers as applications
 from bot.features.applications import review_handlers as review
+from bot.features.broadcasts import handlers as broadcasts
 from bot.features.followups import evaluation_handlers as evaluations
 from bot.features.followups import handlers as followups
 from bot.features.handoff import handlers as handoff
 from bot.features.postcards import handlers as postcards
 from bot.features.qa import handlers as qa
+from bot.features.roles import handlers as roles
 from bot.features.schedule import handlers as schedule
 from bot.i18n import TRAINEE_LOCALES, translator
 
@@ -45,6 +47,9 @@ def register_features(app: Application) -> None:
     postcards.register(app)
     evaluations.register(app)
     followups.register(app)
+    # 3d. Roles (grant, revoke, invite links) and broadcasts by liaison officers and staff.
+    roles.register(app)
+    broadcasts.register(app)
     # 4. Handoff to a person: liaison chat relay (before QA, so replies in the liaison chat
     #    are relays, not questions).
     handoff.register(app)

@@ -4,10 +4,12 @@ from bot.core.models import AuditEntry, City, Organisation, Person, PersonRole
 from bot.core.outbox import OutboxMessage
 from bot.db import Base
 from bot.features.applications.models import Application
+from bot.features.broadcasts.models import Broadcast, BroadcastDelivery
 from bot.features.followups.models import Evaluation, SurveyResponse
 from bot.features.handoff.models import HandoffQuestion
 from bot.features.postcards.models import Postcard
 from bot.features.qa.models import FaqAnswer, LexiconEntry
+from bot.features.roles.models import RoleInvite
 from bot.features.schedule.models import (
     Course,
     CourseCity,
@@ -20,6 +22,8 @@ __all__ = [
     "Application",
     "AuditEntry",
     "Base",
+    "Broadcast",
+    "BroadcastDelivery",
     "City",
     "Course",
     "CourseCity",
@@ -35,5 +39,6 @@ __all__ = [
     "PersonRole",
     "Postcard",
     "ResultPlace",
+    "RoleInvite",
     "SurveyResponse",
 ]

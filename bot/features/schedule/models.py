@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.clock import utcnow
@@ -46,6 +46,8 @@ class Course(Base):
     status: Mapped[str] = mapped_column(String(16), default="planned")
     # Last day applications are taken; None means until the day before the course starts.
     apply_until: Mapped[date | None]
+    # The course's Telegram group chat (the programme's SNS group), linked by staff.
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     title: Mapped[dict] = mapped_column(default=dict)
     target: Mapped[dict] = mapped_column(default=dict)
     description: Mapped[dict] = mapped_column(default=dict)

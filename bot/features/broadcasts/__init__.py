@@ -1,0 +1,1 @@
+"""Announcements to cohorts, cities, alumni: audience, versions, paced durable delivery."""

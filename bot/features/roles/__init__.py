@@ -1,0 +1,1 @@
+"""Roles: staff, liaison officers scoped to organisations or courses, trainees."""
