@@ -1,0 +1,61 @@
+"""Who may broadcast to which courses: staff everything, liaison officers their scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.core.audit import PermissionDenied
+from bot.core.models import PersonRole
+from bot.core.people import UserCtx
+from bot.db import session_scope
+from bot.features.schedule.models import Course
+
+
+class StaffOnly(PermissionDenied):
+    """A setting only staff may change (paid broadcasting costs the programme money)."""
+
+
+class OutOfScope(PermissionDenied):
+    """A liaison officer asked for a course outside their scope; `code` names it."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"course {code} is outside the sender's scope")
+        self.code = code
+
+
+async def scope(actor: UserCtx | None) -> frozenset[int] | None:
+    """Course ids the actor may address (None: everything); PermissionDenied for others."""
+    if actor is not None and actor.is_staff:
+        return None
+    if actor is None or "liaison" not in actor.roles:
+        raise PermissionDenied("liaison officers and staff only")
+    try:
+        from bot.features.roles.service import allowed_course_ids
+    except ImportError:
+        allowed_course_ids = None
+    if allowed_course_ids is not None:
+        allowed = await allowed_course_ids(actor)
+        return allowed
+    # Until the roles feature provides it: organisations' courses plus courses granted.
+    async with session_scope() as session:
+        rows = list(
+            await session.execute(
+                select(PersonRole.organisation_id, PersonRole.course_id).where(
+                    PersonRole.person_id == actor.person_id, PersonRole.role == "liaison"
+                )
+            )
+        )
+        orgs = {o for o, _c in rows if o is not None}
+        granted = {c for _o, c in rows if c is not None}
+        ids = await session.scalars(select(Course.id).where(Course.partner_id.in_(orgs)))
+        return frozenset(ids) | frozenset(granted)
+
+
+async def check_courses(codes: tuple[str, ...], within: frozenset[int] | None) -> None:
+    """Raise OutOfScope for the first course code the sender may not address."""
+    async with session_scope() as session:
+        rows = await session.execute(select(Course.code, Course.id).where(Course.code.in_(codes)))
+        found = {code: id_ for code, id_ in rows}
+    for code in codes:
+        if code not in found or (within is not None and found[code] not in within):
+            raise OutOfScope(code)
