@@ -6,12 +6,13 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.core import context as user_context
 from bot.core import outbox_job, textrouter
 from bot.core.context import BotContext
+from bot.core.ratelimit import FloodControl
 from bot.core.registry import commands
 from bot.features import start
 from bot.features.applications import handlers as applications
@@ -99,7 +100,7 @@ def build_application(
         ApplicationBuilder()
         .token(token or FAKE_TOKEN)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(FloodControl(max_retries=3))  # one budget for every send
     )
     url = base_url or settings.telegram_base_url
     if url:

@@ -65,10 +65,15 @@ def test_catalogue_complete(locale: str) -> None:
 def test_russian_plurals_use_three_forms() -> None:
     """Russian catalogues carry one/few/many forms, and gettext picks them by number."""
     assert _catalog("ru").num_plurals == 3
-    plurals = [m for m in SOURCE_IDS if isinstance(m, tuple)]
-    if not plurals:
-        pytest.skip("no plural messages yet")
-    one, many = plurals[0]
+    # A message whose three Russian forms differ (курс / курса / курсов); in some others
+    # two forms coincide by grammar (dative: адресатам), so the choice is deliberate.
+    one, many = "I found {count} course:", "I found {count} courses:"
+    assert (one, many) in SOURCE_IDS
     tr = translator("ru")
-    forms = {tr.ngettext(one, many, n) for n in (1, 3, 5)}
-    assert len(forms) == 3
+    forms = [tr.ngettext(one, many, n).format(count=n) for n in (1, 3, 5, 21)]
+    assert forms == [
+        "Я нашёл 1 курс:",
+        "Я нашёл 3 курса:",
+        "Я нашёл 5 курсов:",
+        "Я нашёл 21 курс:",
+    ]
