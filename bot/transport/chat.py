@@ -60,6 +60,22 @@ def render(event: SentEvent, *, as_json: bool) -> str:
     return "\n".join(lines)
 
 
+async def _finish_background_work(conv) -> list:
+    """Deliver broadcasts this call started (or a previous call left running) before exiting.
+
+    `run` keeps a job that resumes them; a one-shot `chat` process must finish them itself or
+    the recipients would never see the message in an offline conversation.
+    """
+    from bot.features.broadcasts import engine
+
+    mark = conv.double.seq
+    await engine.resume(conv.app)
+    tasks = list(engine.runners(conv.app).values())
+    if tasks:
+        await asyncio.wait(tasks, timeout=300)
+    return conv.double.events_since(mark)
+
+
 async def chat_once(args: argparse.Namespace, settings: Settings) -> int:
     """Send one update, wait for the bot, print every message it sent."""
     if args.now:
@@ -86,6 +102,7 @@ async def chat_once(args: argparse.Namespace, settings: Settings) -> int:
         except LookupError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        events += await _finish_background_work(conv)
         for event in events:
             print(render(event, as_json=args.json))
     return 0
