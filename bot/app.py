@@ -10,21 +10,26 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.core import context as user_context
-from bot.core import outbox_job, textrouter
+from bot.core import lifecycle, metrics, outbox_job, textrouter
 from bot.core.context import BotContext
 from bot.core.ratelimit import FloodControl
 from bot.core.registry import commands
 from bot.features import start
 from bot.features.applications import handlers as applications
 from bot.features.applications import review_handlers as review
+from bot.features.audit import handlers as audit
 from bot.features.broadcasts import handlers as broadcasts
+from bot.features.exports import handlers as exports
 from bot.features.followups import evaluation_handlers as evaluations
 from bot.features.followups import handlers as followups
 from bot.features.handoff import handlers as handoff
+from bot.features.importer import handlers as importer
 from bot.features.postcards import handlers as postcards
+from bot.features.privacy import handlers as privacy
 from bot.features.qa import handlers as qa
 from bot.features.roles import handlers as roles
 from bot.features.schedule import handlers as schedule
+from bot.features.stats import handlers as stats
 from bot.i18n import TRAINEE_LOCALES, translator
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,8 @@ FAKE_TOKEN = "123456:LOCAL-DOUBLE"
 
 def register_features(app: Application) -> None:
     """Register features; the order is the order handlers are tried within group 0."""
+    # 0. Metrics count every update and error (their own group, before anything else).
+    metrics.register(app)
     # 1. Per-update context (group −1): sender, locale, roles — before anything else.
     user_context.register(app)
     # 2. Welcome, language, help and the error handler.
@@ -51,6 +58,13 @@ def register_features(app: Application) -> None:
     # 3d. Roles (grant, revoke, invite links) and broadcasts by liaison officers and staff.
     roles.register(app)
     broadcasts.register(app)
+    # 3e. Staff console: yearly statistics and charts, spreadsheet import and the workbook
+    #     export, the audit log; everyone's privacy rights (/mydata, /forget, retention).
+    stats.register(app)
+    importer.register(app)
+    exports.register(app)
+    audit.register(app)
+    privacy.register(app)
     # 4. Handoff to a person: liaison chat relay (before QA, so replies in the liaison chat
     #    are relays, not questions).
     handoff.register(app)
@@ -101,6 +115,7 @@ def build_application(
         .token(token or FAKE_TOKEN)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(FloodControl(max_retries=3))  # one budget for every send
+        .post_stop(lifecycle.run_stop_callbacks)  # features release what they hold
     )
     url = base_url or settings.telegram_base_url
     if url:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import logging
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot import db
 from bot.config import Settings, get_settings
+from bot.logs import setup_logging
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -68,23 +67,45 @@ async def cmd_import_sample(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    """Print a year's statistics."""
-    from bot.features.stats.service import year_stats
+    """Print a year's statistics (and write its charts with --charts DIR)."""
+    from bot.features.stats.cli import run_cli
 
     if not await open_db(settings):
         return 1
-    stats = await year_stats(args.year)
-    data = stats.as_json()
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False))
-        return 0
-    for key, value in data.items():
-        print(f"{key}: {value}")
-    return 0
+    return await run_cli(args, settings)
+
+
+async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import courses, schedules and results from XLSX/CSV, or write the template."""
+    from bot.features.importer.cli import run_cli
+
+    if args.template:
+        return await run_cli(args, settings)
+    if not await open_db(settings):
+        return 1
+    return await run_cli(args, settings)
+
+
+async def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
+    """A person's data (mydata), erasure (forget) and the retention purge."""
+    from bot.features.privacy.cli import run_cli
+
+    if not await open_db(settings):
+        return 1
+    return await run_cli(args, settings)
+
+
+async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """Print (or export) recent privileged actions."""
+    from bot.features.audit.cli import run_cli
+
+    if not await open_db(settings):
+        return 1
+    return await run_cli(args, settings)
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the bot against Telegram with long polling."""
+    """Run the bot against Telegram: long polling, or a webhook server."""
     from bot.runner import run_polling
 
     if settings.telegram_bot_token is None and not settings.telegram_base_url:
@@ -94,6 +115,10 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if not await ensure_schema(settings, auto=args.migrate):
         return 1
+    if args.webhook or settings.webhook_url:
+        from bot.web.server import run_webhook
+
+        return await run_webhook(settings)
     await run_polling(settings)
     return 0
 
@@ -141,12 +166,20 @@ async def cmd_qa_score(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    """Write a course's applications to an XLSX or CSV file."""
-    from bot.features.applications.export import run_cli
-
+    """Write staff data (a course's applications, or the workbook and its sheets) to a file."""
     if not await open_db(settings):
         return 1
-    return await run_cli(args.course, args.format, args.out, args.lang)
+    if args.what == "applications":
+        from bot.features.applications.export import run_cli as applications_cli
+
+        if not args.course:
+            print("export applications needs --course CODE", file=sys.stderr)
+            return 2
+        fmt = args.format or "xlsx"
+        return await applications_cli(args.course, fmt, args.out, args.lang)
+    from bot.features.exports.cli import run_cli
+
+    return await run_cli(args, settings)
 
 
 async def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
@@ -181,10 +214,41 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="yearly statistics")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--charts", metavar="DIR", help="write the year's charts (PNG) into DIR")
+    p.add_argument("--lang", default="ko", help="language of the charts and text (default ko)")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("import", help="import courses, schedules and results from XLSX or CSV")
+    p.add_argument("file", nargs="?", help="the .xlsx or .csv file")
+    p.add_argument("--dry-run", action="store_true", help="validate only, change nothing")
+    p.add_argument("--template", metavar="OUT", help="write the import template to OUT")
+    p.add_argument("--lang", default="ko", help="language of the report (default ko)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("privacy", help="personal data: export, erase, retention purge")
+    psub = p.add_subparsers(dest="action", required=True)
+    q = psub.add_parser("mydata", help="everything stored about one person, as JSON")
+    q.add_argument("--telegram-id", type=int, required=True)
+    q.add_argument("--out", help="write the JSON here instead of stdout")
+    q = psub.add_parser("forget", help="erase one person's personal data")
+    q.add_argument("--telegram-id", type=int, required=True)
+    q.add_argument("--yes", action="store_true", help="do it (otherwise only show what goes)")
+    q = psub.add_parser("purge", help="erase personal data older than the retention period")
+    q.add_argument("--now", default=None, help="the clock, ISO (Seoul time if naive)")
+    q.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=cmd_privacy)
+
+    p = sub.add_parser("audit", help="recent privileged actions")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--out", help="write an XLSX (or .csv) of the log instead of printing")
+    p.add_argument("--lang", default="ko")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("run", help="run the bot against Telegram (long polling)")
     p.add_argument("--migrate", action="store_true", help="upgrade the schema before starting")
+    p.add_argument(
+        "--webhook", action="store_true", help="serve a webhook (also when WEBHOOK_URL is set)"
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("health", help="exit 0 when the database is reachable and migrated")
@@ -216,10 +280,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.0)
     p.set_defaults(func=cmd_qa_score)
 
-    p = sub.add_parser("export", help="export data for staff (applications of a course)")
-    p.add_argument("what", choices=["applications"])
-    p.add_argument("--course", required=True, help="course code, e.g. 2018-08")
-    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    p = sub.add_parser("export", help="export data for staff to a spreadsheet")
+    p.add_argument(
+        "what",
+        choices=[
+            "applications",
+            "workbook",
+            "courses",
+            "postcards",
+            "followups",
+            "evaluations",
+            "surveys",
+        ],
+        help="applications of one course, the whole workbook, or one of its sheets",
+    )
+    p.add_argument("--course", help="course code, e.g. 2018-08 (applications; else a filter)")
+    p.add_argument("--year", type=int, help="only this year's courses")
+    p.add_argument("--format", choices=["xlsx", "csv"], default=None)
     p.add_argument("--out", required=True, help="the file to write")
     p.add_argument("--lang", default="ko", help="language of the headers (default: ko)")
     p.set_defaults(func=cmd_export)
@@ -246,14 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Library chatter would drown the CLI's own output.
-    for noisy in ("httpx", "telegram", "apscheduler", "tornado.access", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    setup_logging(settings)
 
     async def runner() -> int:
         try:

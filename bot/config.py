@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     default_locale: str = "en"
     telegram_base_url: str | None = None
     log_level: str = "INFO"
+    log_format: str = "text"  # "text" or "json" (one JSON object per line)
+    # Personal data of past trainees is deleted this many days after their last course ends.
+    retention_days: int = Field(default=5 * 365, ge=30)
+    # Webhook mode (`run --webhook`, or whenever WEBHOOK_URL is set).
+    webhook_url: str | None = None  # the public https URL Telegram posts updates to
+    webhook_secret: SecretStr | None = None  # checked against X-Telegram-Bot-Api-Secret-Token
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
+    # Where the flood budget lives: "local" (this process), "database" (shared by every
+    # instance on one PostgreSQL) or "auto" (database on PostgreSQL, local on SQLite).
+    send_budget: str = "auto"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -51,6 +62,20 @@ class Settings(BaseSettings):
     def _check_locale(cls, value: str) -> str:
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value
+
+    @field_validator("send_budget")
+    @classmethod
+    def _check_budget(cls, value: str) -> str:
+        if value not in ("auto", "local", "database"):
+            raise ValueError("must be auto, local or database")
         return value
 
     @field_validator("database_url")

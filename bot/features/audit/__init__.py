@@ -1,0 +1,1 @@
+"""Staff view and export of the audit log."""

@@ -1,0 +1,1 @@
+"""The staff workbook: courses, applications, postcards, follow-ups, evaluations, surveys."""

@@ -1,0 +1,1 @@
+"""Spreadsheet import of courses, schedules and past results (XLSX or CSV)."""

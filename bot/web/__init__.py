@@ -1,0 +1,1 @@
+"""Webhook deployment: the ASGI app (updates, /healthz, /metrics) and its server."""
