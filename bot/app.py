@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.core import context as user_context
 from bot.core import lifecycle, metrics, outbox_job, textrouter
 from bot.core.context import BotContext
+from bot.core.menus import set_command_menus
 from bot.core.ratelimit import FloodControl
-from bot.core.registry import commands
 from bot.features import start
 from bot.features.applications import handlers as applications
 from bot.features.applications import review_handlers as review
@@ -30,7 +28,6 @@ from bot.features.qa import handlers as qa
 from bot.features.roles import handlers as roles
 from bot.features.schedule import handlers as schedule
 from bot.features.stats import handlers as stats
-from bot.i18n import TRAINEE_LOCALES, translator
 
 log = logging.getLogger(__name__)
 
@@ -77,28 +74,6 @@ def register_features(app: Application) -> None:
     outbox_job.register(app)
     # 8. Catch-alls last, so they only see what no feature accepted.
     start.register_fallbacks(app)
-
-
-async def set_command_menus(app: Application) -> None:
-    """Publish the command menu in each trainee language and a Korean menu for staff chats."""
-    settings: Settings = app.bot_data["settings"]
-    bot = app.bot
-    try:
-        for loc in (None, *TRAINEE_LOCALES):
-            tr = translator(loc or settings.default_locale)
-            menu = [
-                BotCommand(c.name, tr.gettext(c.description)) for c in commands(app, staff=False)
-            ]
-            await bot.set_my_commands(menu, scope=BotCommandScopeDefault(), language_code=loc)
-        ko = translator("ko")
-        staff_menu = [
-            BotCommand(c.name, ko.gettext(c.description)) for c in commands(app, staff=True)
-        ]
-        for admin in settings.admin_ids:
-            await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(admin))
-    except TelegramError as exc:
-        # Menus are a convenience: a failure here must not stop the bot from starting.
-        log.warning("could not set command menus: %s", exc)
 
 
 def build_application(

@@ -15,6 +15,7 @@ class CommandInfo:
     description: str  # an N_()-marked message id, translated when shown
     staff_only: bool = False
     order: int = 100
+    liaison: bool = False  # a staff_only command liaison officers may use too
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,11 @@ def add_menu_item(app: Application, item: MenuItem) -> None:
     app.bot_data.setdefault("menu", []).append(item)
 
 
-def commands(app: Application, *, staff: bool) -> list[CommandInfo]:
+def commands(app: Application, *, staff: bool, liaison: bool = False) -> list[CommandInfo]:
     """The registered commands a person sees, in display order."""
     items = app.bot_data.get("commands", [])
-    return sorted((c for c in items if staff or not c.staff_only), key=lambda c: c.order)
+    seen = (c for c in items if staff or not c.staff_only or (liaison and c.liaison))
+    return sorted(seen, key=lambda c: c.order)
 
 
 def menu_items(app: Application, *, staff: bool) -> list[MenuItem]:

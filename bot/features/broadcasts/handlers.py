@@ -274,17 +274,25 @@ def register(app: Application) -> None:
     # After a staff decision note (10), before forms and question answering.
     add_text_consumer(app, text_in, order=15)
     add_canceller(app, cancel_wizard, order=15)
-    # The registry knows staff and everyone; liaison officers use the commands without a menu.
+    # Staff and liaison officers (within their scope) see these in /help and their menu.
     add_command(
         app,
         CommandInfo(
-            "broadcast", N_("announce to a cohort, city or alumni"), staff_only=True, order=70
+            "broadcast",
+            N_("announce to a cohort, city or alumni"),
+            staff_only=True,
+            order=70,
+            liaison=True,
         ),
     )
     add_command(
         app,
         CommandInfo(
-            "broadcasts", N_("past announcements and their reports"), staff_only=True, order=71
+            "broadcasts",
+            N_("past announcements and their reports"),
+            staff_only=True,
+            order=71,
+            liaison=True,
         ),
     )
     engine = _engine()

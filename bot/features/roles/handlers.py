@@ -13,6 +13,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.core.audit import PermissionDenied
 from bot.core.context import BotContext
+from bot.core.menus import refresh_chat_menu
 from bot.core.registry import CommandInfo, add_command
 from bot.features.roles import render, service
 from bot.features.roles.service import RoleError
@@ -75,6 +76,12 @@ async def _run(update: Update, context: BotContext, command: str, action) -> Non
     await message.reply_text(text)
 
 
+async def _refresh_menu(context: BotContext, telegram_id: int) -> None:
+    """Give the person the command menu of their roles now, not at the next restart."""
+    roles, locale = await service.menu_roles(telegram_id, context.settings.admin_ids)
+    await refresh_chat_menu(context.application, telegram_id, roles, locale)
+
+
 async def grant_command(update: Update, context: BotContext) -> None:
     """/grant <id> liaison <ORG> [COURSE…] | /grant <id> staff (or as a reply to a forward)."""
 
@@ -95,6 +102,8 @@ async def grant_command(update: Update, context: BotContext) -> None:
             )
         else:
             raise RoleError("bad_role", role=rest[0])
+        if result.changed:
+            await _refresh_menu(context, telegram_id)
         return render.grant_text(result)
 
     await _run(update, context, "grant", action)
@@ -120,6 +129,8 @@ async def revoke_command(update: Update, context: BotContext) -> None:
             course_code=courses[0] if courses else None,
             admin_ids=context.settings.admin_ids,
         )
+        if result.changed:
+            await _refresh_menu(context, telegram_id)
         return render.revoke_text(result)
 
     await _run(update, context, "revoke", action)
@@ -162,6 +173,7 @@ async def open_invite(update: Update, context: BotContext, payload: str) -> None
     token = payload.split("-", 1)[1] if "-" in payload else ""
     result = await service.redeem(context.user.person_id, token)
     await update.effective_chat.send_message(render.redeem_text(result))
+    await _refresh_menu(context, context.user.telegram_id)
 
 
 def register(app: Application) -> None:

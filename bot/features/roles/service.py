@@ -226,3 +226,18 @@ async def allowed_course_ids(actor: UserCtx) -> frozenset[int] | None:
             )
         )
         return frozenset(ids)
+
+
+async def menu_roles(telegram_id: int, admin_ids: Iterable[int] = ()) -> tuple[frozenset, str]:
+    """A person's roles (ADMIN_IDS count as staff) and locale, to republish their menu."""
+    async with session_scope() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        if person is None:
+            return frozenset(), "en"
+        rows = await session.scalars(
+            select(PersonRole.role).where(PersonRole.person_id == person.id)
+        )
+        roles = set(rows)
+        if telegram_id in set(admin_ids):
+            roles.add("staff")
+        return frozenset(roles), person.locale

@@ -35,9 +35,11 @@ def add_start_payload(app: Application, prefix: str, handler: PayloadHandler) ->
 def help_text(context: BotContext) -> str:
     """The list of commands this person can use, in their language."""
     staff = bool(context.user and context.user.is_staff)
+    liaison = bool(context.user and "liaison" in context.user.roles)
     lines = [_("Here is what I can do:")]
     lines += [
-        f"/{c.name} — {_(c.description)}" for c in commands(context.application, staff=staff)
+        f"/{c.name} — {_(c.description)}"
+        for c in commands(context.application, staff=staff, liaison=liaison)
     ]
     if context.application.bot_data.get("free_text"):
         lines += ["", _("You can also simply write your question in your own words.")]

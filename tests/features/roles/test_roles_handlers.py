@@ -176,3 +176,29 @@ async def test_citynet_liaison_broadcasts_only_to_citynet_courses(conv, sample):
     await br_scope.check_courses(("2018-04",), within)
     with pytest.raises(br_scope.OutOfScope):
         await br_scope.check_courses(("2018-08",), within)
+
+
+async def test_menus_follow_role_changes(conv, sample):
+    """A granted liaison officer gets /broadcast in their menu and /help at once; revoking
+    restores the default menu; a granted staff member gets the Korean staff menu."""
+    await hello(conv, LIAISON_ID, "Aigerim", "ru")
+    scope = {"type": "chat", "chat_id": LIAISON_ID}
+    assert conv.double.commands(scope) == []
+    [help_before] = await conv.send(LIAISON_ID, "/help")
+    assert "/broadcast" not in help_before.text
+
+    await conv.send(ADMIN_ID, f"/grant {LIAISON_ID} liaison CITYNET")
+    names = [c["command"] for c in conv.double.commands(scope)]
+    assert "broadcast" in names and "courses" in names and "review" not in names
+    assert {"command": "courses", "description": "посмотреть курсы"} in conv.double.commands(scope)
+    [help_after] = await conv.send(LIAISON_ID, "/help")
+    assert "/broadcast" in help_after.text and "/review" not in help_after.text
+
+    await conv.send(ADMIN_ID, f"/revoke {LIAISON_ID} liaison")
+    assert conv.double.commands(scope) == []
+
+    await hello(conv, OTHER_ID, "Mina", "en")
+    await conv.send(ADMIN_ID, f"/grant {OTHER_ID} staff")
+    staff_menu = conv.double.commands({"type": "chat", "chat_id": OTHER_ID})
+    assert staff_menu == conv.double.commands({"type": "chat", "chat_id": ADMIN_ID})
+    assert any(c["command"] == "review" for c in staff_menu)
