@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.transport.botapi_limits import ApiError
-from bot.transport.botapi_messages import MessagesMixin, flag, without_reply
+from bot.transport.botapi_messages import MessagesMixin, Upload, flag, without_reply
 from bot.transport.botapi_validation import utf16_len
 
 
@@ -57,6 +57,34 @@ class UpdatesMixin(MessagesMixin):
             if target is None:
                 raise KeyError(f"message {reply_to_message_id} not found in chat {chat['id']}")
             message["reply_to_message"] = without_reply(target)
+        self.state.store(chat["id"], message)
+        update = {"update_id": self.state.allocate_update_id(), "message": message}
+        self._save()
+        return copy.deepcopy(update)
+
+    def make_document_update(
+        self,
+        user_id: int,
+        filename: str,
+        body: bytes,
+        *,
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """Build an Update for a user sending a file as a document (getFile serves it)."""
+        user, chat = self._user(user_id), self._known_chat(user_id)
+        upload = Upload(filename, body, mime_type)
+        record = self._save_upload(self.state.allocate_seq(), "upload", upload, "document")
+        keys = ("file_id", "file_unique_id", "file_name", "mime_type", "file_size")
+        message: dict[str, Any] = {
+            "message_id": self.state.allocate_message_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            "document": {k: record[k] for k in keys},
+        }
+        if caption:
+            message["caption"] = caption
         self.state.store(chat["id"], message)
         update = {"update_id": self.state.allocate_update_id(), "message": message}
         self._save()

@@ -61,6 +61,20 @@ class Conversation:
         )
         return await self.feed(raw)
 
+    async def send_document(
+        self,
+        user_id: int,
+        filename: str,
+        body: bytes,
+        *,
+        caption: str | None = None,
+        lang: str | None = None,
+    ) -> list[SentEvent]:
+        """The user sends a file as a document in their private chat."""
+        self.user(user_id, None, lang)
+        raw = self.double.make_document_update(user_id, filename, body, caption=caption)
+        return await self.feed(raw)
+
     async def press(
         self, user_id: int, label_or_data: str, *, chat_id: int | None = None
     ) -> list[SentEvent]:

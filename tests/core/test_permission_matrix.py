@@ -63,6 +63,8 @@ CASES = [
     Case("command", "/followups"),
     Case("command", "/stats 2017", expect={"admin_staff": "2017년 통계"}),
     Case("button", "st:y:2018"),
+    Case("command", "/import", expect={"admin_staff": "문서로 보내 주세요"}),
+    Case("command", "/editcourse 2018-03 seats 14", expect={"admin_staff": "2018-03 과정"}),
     Case("command", "/roles", expect={"admin_staff": "역할이 있는 사람"}),
     Case("command", "/grant {target} liaison ICLEI", expect={"granted_staff": "완료"}),
     Case("command", "/revoke {liaison} liaison", expect={"granted_staff": "회수 완료"}),

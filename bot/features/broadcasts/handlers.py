@@ -234,9 +234,9 @@ async def file_in(update: Update, context: BotContext) -> None:
     message = update.effective_message
     draft = await service.current(context.user) if context.user else None
     if draft is None or draft.step != "text":
-        from bot.features.start.handlers import other_message
+        from bot.features.importer.handlers import document_in
 
-        await other_message(update, context)
+        await document_in(update, context)  # staff spreadsheets; else the usual fallback
         return
     if message.photo:
         attachment = {"kind": "photo", "file_id": message.photo[-1].file_id}
