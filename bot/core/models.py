@@ -63,6 +63,7 @@ class Person(Base):
     blocked_at: Mapped[datetime | None]  # the user blocked the bot (403): never retried
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]  # personal data erased; the row stays for statistics
 
     city: Mapped[City | None] = relationship(lazy="raise")
     roles: Mapped[list[PersonRole]] = relationship(

@@ -1,9 +1,154 @@
-"""Telegram handlers of this feature."""
+"""Telegram handlers of the privacy feature: /mydata, /forget, staff /erase, the daily purge."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import json
+import logging
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
+
+from bot.clock import utcnow
+from bot.core.audit import PermissionDenied
+from bot.core.context import BotContext
+from bot.core.registry import CommandInfo, add_command
+from bot.features.privacy import render, service
+from bot.i18n import N_, _
+
+log = logging.getLogger(__name__)
+PURGE_AT = time(3, 30)  # programme time: a quiet hour, once a day
+OFFLINE_SECRET = "liaison-bot-offline"  # signs buttons when no bot token is configured
+
+
+def _secret(context: BotContext) -> str:
+    token = context.settings.telegram_bot_token
+    return token.get_secret_value() if token else OFFLINE_SECRET
+
+
+def _keyboard(confirm: str, yes: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(yes, callback_data=confirm)],
+            [InlineKeyboardButton(_("Cancel"), callback_data="pv:no")],
+        ]
+    )
+
+
+async def mydata_command(update: Update, context: BotContext) -> None:
+    """/mydata: the JSON file of everything stored, and a summary in the person's language."""
+    user, chat = context.user, update.effective_chat
+    if user is None or chat is None:
+        return
+    data = await service.my_data(user.person_id)
+    if data is None:
+        return
+    body = json.dumps(data.document, ensure_ascii=False, indent=2).encode()
+    await chat.send_document(InputFile(body, filename="mydata.json"))
+    tz = user.timezone or context.settings.timezone
+    await chat.send_message(render.mydata_text(data.profile, tz, context.settings.retention_days))
+
+
+async def forget_command(update: Update, context: BotContext) -> None:
+    """/forget: what goes and what stays, with a confirmation only this person can press."""
+    user, chat = context.user, update.effective_chat
+    if user is None or chat is None:
+        return
+    confirm = service.confirm_data(_secret(context), "fg", user.person_id, user.person_id)
+    await chat.send_message(
+        render.forget_text(), reply_markup=_keyboard(confirm, _("🗑 Yes, delete my data"))
+    )
+
+
+async def erase_command(update: Update, context: BotContext) -> None:
+    """/erase <telegram id | @username>: staff see who it is and confirm the deletion."""
+    user, message = context.user, update.effective_message
+    if user is None or message is None:
+        return
+    args = list(context.args or [])
+    try:
+        service.require_staff(user)
+        if len(args) != 1:
+            await message.reply_text(_("Usage: /erase <Telegram id or @username>"))
+            return
+        target = await service.find_person(user, args[0])
+    except PermissionDenied:
+        await message.reply_text(_("This is only for programme staff."))
+        return
+    if target is None:
+        await message.reply_text(_("Nobody with that Telegram id or username is stored."))
+        return
+    confirm = service.confirm_data(_secret(context), "er", user.person_id, target.person_id)
+    await message.reply_text(
+        render.staff_preview(target, context.settings.timezone),
+        reply_markup=_keyboard(confirm, _("🗑 Erase")),
+    )
+
+
+async def confirm_pressed(update: Update, context: BotContext) -> None:
+    """A confirmation or Cancel button; forged, foreign or replayed data erase nothing."""
+    query, user = update.callback_query, context.user
+    assert query is not None
+    if user is None or query.message is None:
+        return
+    if query.data == "pv:no":
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)
+        await context.bot.send_message(query.message.chat.id, _("Cancelled: nothing was deleted."))
+        return
+    checked = service.check_data(_secret(context), query.data or "", user.person_id)
+    result = None
+    try:
+        if checked and checked[0] == "fg" and checked[1] == user.person_id:
+            result = await service.forget_self(user.person_id)
+        elif checked and checked[0] == "er":
+            result = await service.erase_for_staff(user, checked[1])
+    except PermissionDenied:
+        result = None
+    if result is None:
+        await query.answer(_("This button is no longer valid."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    # Rendered from the update (not the erased rows): the chat id and language are known here.
+    text = render.forgotten_text() if checked[0] == "fg" else render.erased_text(result)
+    await context.bot.send_message(query.message.chat.id, text)
+
+
+async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily retention run; a failure waits for the next day rather than crash the loop."""
+    settings = context.application.bot_data["settings"]
+    try:
+        report = await service.purge(utcnow(), settings.retention_days, settings.admin_ids)
+    except Exception:
+        log.exception("retention purge failed")
+        return
+    if report.person_ids:
+        log.info(render.purge_text(report))
 
 
 def register(app: Application) -> None:
-    """Install this feature's handlers."""
+    """Install /mydata, /forget, /erase, their buttons and the daily retention job."""
+    # Private chats only: the answers show personal data.
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("mydata", mydata_command, filters=private))
+    app.add_handler(CommandHandler("forget", forget_command, filters=private))
+    app.add_handler(CommandHandler("erase", erase_command, filters=private))
+    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=r"^pv:"))
+    add_command(app, CommandInfo("mydata", N_("what the bot stores about me"), order=91))
+    add_command(app, CommandInfo("forget", N_("delete my data"), order=92))
+    add_command(
+        app,
+        CommandInfo("erase", N_("erase a person's data on request"), staff_only=True, order=74),
+    )
+    if app.job_queue is not None:
+        settings = app.bot_data["settings"]
+        at = PURGE_AT.replace(tzinfo=ZoneInfo(settings.timezone))
+        app.job_queue.run_daily(purge_job, time=at, name="privacy-purge")
