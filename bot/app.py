@@ -11,7 +11,7 @@ from bot.core import context as user_context
 from bot.core import lifecycle, metrics, outbox_job, textrouter
 from bot.core.context import BotContext
 from bot.core.menus import set_command_menus
-from bot.core.ratelimit import FloodControl
+from bot.core.ratelimit import for_settings
 from bot.features import start
 from bot.features.applications import handlers as applications
 from bot.features.applications import review_handlers as review
@@ -89,7 +89,7 @@ def build_application(
         ApplicationBuilder()
         .token(token or FAKE_TOKEN)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(FloodControl(max_retries=3))  # one budget for every send
+        .rate_limiter(for_settings(settings, max_retries=3))  # one budget for every send
         .post_stop(lifecycle.run_stop_callbacks)  # features release what they hold
     )
     url = base_url or settings.telegram_base_url

@@ -2,6 +2,7 @@
 
 from bot.core.models import AuditEntry, City, Organisation, Person, PersonRole
 from bot.core.outbox import OutboxMessage
+from bot.core.sendbudget import SendBudget
 from bot.db import Base
 from bot.features.applications.models import Application
 from bot.features.broadcasts.models import Broadcast, BroadcastDelivery
@@ -40,5 +41,6 @@ __all__ = [
     "Postcard",
     "ResultPlace",
     "RoleInvite",
+    "SendBudget",
     "SurveyResponse",
 ]

@@ -3,7 +3,9 @@
 Generic on purpose: features (handoff, follow-ups) contribute one `Sender` per outbox kind that
 renders the row in the recipient's language at send time and returns the sent message id.
 Every step is re-runnable: a row is claimed for a short lease, so a crash between sending and
-marking leaves it reclaimable after `CLAIM_SECONDS` (at-least-once delivery).
+marking leaves it reclaimable after `CLAIM_SECONDS` (at-least-once delivery). A clean stop
+hands back the rows this process claimed but has not started sending (`release`), so another
+instance takes them at once instead of after the lease.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE = 30
 BACKOFF_MAX = 3600
 WORKER = f"{socket.gethostname()}:{os.getpid()}"[:64]
+_IN_FLIGHT: set[int] = set()  # rows of this process being sent right now (never released)
 
 
 @dataclass(frozen=True)
@@ -178,12 +181,21 @@ async def dispatch(
     now: datetime | None = None,
     limit: int = 50,
     ids: Iterable[int] | None = None,
+    stopping: Callable[[], bool] | None = None,
 ) -> list[DispatchResult]:
-    """Claim due rows of the given kinds, send each, mark sent/pending/blocked/failed."""
+    """Claim due rows of the given kinds, send each, mark sent/pending/blocked/failed.
+
+    Once `stopping()` turns true the rows not yet started are handed back, not sent.
+    """
     now = now or utcnow()
     results = []
-    for item in await claim(senders.keys(), now, limit, ids):
+    items = await claim(senders.keys(), now, limit, ids)
+    for index, item in enumerate(items):
+        if stopping is not None and stopping():
+            await release([i.id for i in items[index:]])
+            break
         sender = senders[item.kind]
+        _IN_FLIGHT.add(item.id)
         try:
             message_id = await sender.send(bot, item)
         except Exception as exc:  # every failure is recorded on the row, none is lost
@@ -192,4 +204,27 @@ async def dispatch(
             results.append(await _mark(item, sender, now, exc=exc))
         else:
             results.append(await _mark(item, sender, now, message_id=message_id))
+        finally:
+            _IN_FLIGHT.discard(item.id)
     return results
+
+
+async def release(ids: Iterable[int] | None = None) -> int:
+    """Hand rows this process claimed back as pending (all of them if `ids` is None).
+
+    Rows being sent right now are kept: their outcome is about to be written.
+    """
+    query = update(OutboxMessage).where(
+        OutboxMessage.state == "sending", OutboxMessage.claimed_by == WORKER
+    )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(tuple(ids)))
+    if _IN_FLIGHT:
+        query = query.where(OutboxMessage.id.not_in(tuple(_IN_FLIGHT)))
+    async with session_scope() as session:
+        result = await session.execute(
+            query.values(state="pending", claimed_by=None, claimed_until=None).execution_options(
+                synchronize_session=False
+            )
+        )
+    return result.rowcount or 0

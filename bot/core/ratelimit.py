@@ -1,4 +1,4 @@
-"""One flood-control budget shared by every request the Application sends.
+"""One flood-control budget shared by every request the bot sends, in every instance.
 
 Handlers' replies, outbox follow-ups, relayed answers and broadcasts all go through the same
 `Bot`, so installing `FloodControl` as the Application's rate limiter paces all of them
@@ -23,8 +23,13 @@ passed (Telegram pauses the whole bot, not one chat) and the request is retried,
 `max_retries` times before `RetryAfter` reaches the caller. Methods that send nothing
 (getUpdates, answerCallbackQuery, getMe, setMyCommands, sendChatAction, …) are never held.
 
-The budget is per process: two processes of the bot each believe they own the whole budget.
-Sharing it across processes needs a lease in the database or Redis (issue #8).
+Where the global pace lives (SEND_BUDGET, see `for_settings`): "local" keeps it in this
+process, which is right for a single instance. "database" (the default on PostgreSQL) books
+every global slot in the database (bot.core.sendbudget.SharedBudget), so several instances
+on one PostgreSQL share one 30/s (and 1000/s paid) budget and one 429 pause; per-chat and
+per-group pacing stay local, since one chat's updates are handled by whichever instance
+got them and the per-chat limits are far from the global one. If the database cannot be
+reached, each instance paces itself at a fraction of the budget until it can.
 """
 
 from __future__ import annotations
@@ -41,12 +46,17 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.config import Settings
+from bot.core.sendbudget import SharedBudget
+
 log = logging.getLogger(__name__)
 
 # Methods Telegram counts against the flood limits (everything that posts or edits a message).
 _SENDING_PREFIXES = ("send", "copymessage", "forwardmessage", "editmessage", "stopmessagelive")
 _NOT_SENDING = frozenset({"sendchataction"})
 _PAUSE_SLACK = 0.05  # Telegram's retry_after is whole seconds; wake just after it
+_LATE = 0.05  # a shared slot used later than this is given up (it would crowd the next one)
+_MAX_LATE = 3  # …at most this often per request, so a saturated CPU still sends
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -93,6 +103,7 @@ class LimiterStats:
     sends: int = 0
     retry_afters: int = 0
     waited: float = 0.0  # summed over requests, so it can exceed wall time
+    late_slots: int = 0  # shared slots given up because the event loop woke too late
 
 
 class FloodControl(BaseRateLimiter[int]):
@@ -109,9 +120,11 @@ class FloodControl(BaseRateLimiter[int]):
         group_window: float = 60.0,
         margin: float = 0.99,
         max_retries: int = 3,
+        budget: SharedBudget | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
+        self.budget = budget  # global pacing shared with other instances, if any
         self._global = Pacer(per_second * margin)
         self._paid = Pacer(paid_per_second * margin)
         self._limits = {False: int(per_second), True: int(paid_per_second)}
@@ -130,10 +143,14 @@ class FloodControl(BaseRateLimiter[int]):
         self.stats = LimiterStats()
 
     async def initialize(self) -> None:
-        """Nothing to set up: the state lives in memory."""
+        """Connect the shared budget, if any (the local state lives in memory)."""
+        if self.budget is not None:
+            await self.budget.initialize()
 
     async def shutdown(self) -> None:
-        """Nothing to release."""
+        """Close the shared budget's connections, if any."""
+        if self.budget is not None:
+            await self.budget.shutdown()
 
     @property
     def paused_for(self) -> float:
@@ -185,8 +202,23 @@ class FloodControl(BaseRateLimiter[int]):
         elif chat is not None:
             await self._group_slot(chat)
         pacer = self._paid if paid else self._global
+        late = 0
         while True:
-            start = pacer.reserve(max(self._clock(), self._pause_until))
+            if self.budget is not None:
+                start = await self.budget.slot(paid)
+                if start < self._pause_until:
+                    # Booked before a 429 paused the bot: using it late would bunch sends.
+                    await self._sleep_until(self._pause_until)
+                    continue
+                await self._sleep_until(start)
+                if self._clock() - start > _LATE and late < _MAX_LATE:
+                    # A busy event loop woke us late: sending now would crowd the next
+                    # instance's slot, so give this one up and book another.
+                    late += 1
+                    self.stats.late_slots += 1
+                    continue
+            else:
+                start = pacer.reserve(max(self._clock(), self._pause_until))
             await self._sleep_until(start)
             # A 429 that arrived while we slept moved the pause past our slot: book again.
             if self._clock() + 1e-3 >= self._pause_until:
@@ -242,6 +274,8 @@ class FloodControl(BaseRateLimiter[int]):
                 self.stats.retry_afters += 1
                 seconds = retry_seconds(exc)
                 self.pause(seconds)
+                if self.budget is not None:
+                    await self.budget.pause(seconds)  # every instance pauses, as Telegram does
                 if attempt >= retries:
                     log.warning("429 on %s after %d retries; giving up", endpoint, retries)
                     raise
@@ -253,3 +287,14 @@ class FloodControl(BaseRateLimiter[int]):
             else:
                 self._answer()
                 return result
+
+
+def for_settings(settings: Settings, *, max_retries: int = 3) -> FloodControl:
+    """The limiter SEND_BUDGET asks for: local, or the global pace shared in the database."""
+    mode = settings.send_budget
+    postgres = (settings.database_url or "").startswith("postgresql")
+    if mode == "database" and not postgres:
+        log.warning("SEND_BUDGET=database needs PostgreSQL; pacing locally on SQLite")
+    if mode == "local" or not postgres:
+        return FloodControl(max_retries=max_retries)
+    return FloodControl(max_retries=max_retries, budget=SharedBudget(settings.db_url))

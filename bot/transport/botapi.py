@@ -52,6 +52,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Methods Telegram counts against the flood limits (as bot.core.ratelimit.is_sending).
+_SENDING = ("send", "copymessage", "forwardmessage", "editmessage", "stopmessagelive")
+
+
+def is_sending(method: str) -> bool:
+    """True for methods that post or edit a message."""
+    name = method.lower()
+    return name.startswith(_SENDING) and name != "sendchataction"
+
 
 class BotApiDouble(UpdatesMixin, MethodsMixin):
     """In-process fake of api.telegram.org for the methods liaison-bot uses."""
@@ -80,6 +89,10 @@ class BotApiDouble(UpdatesMixin, MethodsMixin):
         self.sent: list[SentEvent] = []
         self.counters: Counter[str] = Counter()
         self.callback_answers: list[dict[str, Any]] = []
+        # (arrival time, method, chat_id, HTTP status) of every request that sends or edits,
+        # answered or not: fault tests measure rates per window and requests per chat.
+        self.arrivals: list[tuple[float, str, Any, int]] = []
+        self._clock = clock
         self._limiter = FloodLimiter(
             global_per_second=global_per_second,
             paid_per_second=paid_per_second,
@@ -269,6 +282,7 @@ class BotApiDouble(UpdatesMixin, MethodsMixin):
         """Handle one decoded Bot API call; returns (HTTP status, JSON body)."""
         name = self._by_lower.get(method.lower())
         self.counters[name or method] += 1
+        arrived = self._clock()
         try:
             if token != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -293,4 +307,16 @@ class BotApiDouble(UpdatesMixin, MethodsMixin):
             payload = ApiError(500, f"Internal Server Error: double crashed: {exc!r}").payload()
         self._faults = [f for f in self._faults if f.remaining > 0]
         self.counters[str(status)] += 1
+        if is_sending(method):
+            self.arrivals.append((arrived, name or method, params.get("chat_id"), status))
         return status, payload
+
+    def max_per_window(self, span: float = 1.0, since: float = 0.0) -> int:
+        """The most sending requests that arrived within any `span` seconds (sliding)."""
+        stamps = sorted(t for t, *_ in self.arrivals if t >= since)
+        best, first = 0, 0
+        for last, stamp in enumerate(stamps):
+            while stamp - stamps[first] >= span:
+                first += 1
+            best = max(best, last - first + 1)
+        return best

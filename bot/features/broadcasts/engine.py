@@ -25,6 +25,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import utcnow
+from bot.core import lifecycle
 from bot.features.broadcasts import engine_send as sending
 from bot.features.broadcasts import engine_store as store
 from bot.features.broadcasts.engine_store import Job, Outcome
@@ -35,6 +36,8 @@ PROGRESS_SECONDS = 2.0
 FLUSH_SECONDS = 0.25
 IDLE_POLL_SECONDS = 1.0
 RESUME_SECONDS = 15
+RESUME_FIRST = 5
+STOP_SECONDS = 10.0
 _RUNS = itertools.count(1)
 
 
@@ -79,6 +82,8 @@ class _Run:
 
     def _should_stop(self) -> bool:
         # Application.stop() waits for our task: a shutdown must not wait for a whole broadcast.
+        if self.app.bot_data.get("broadcasts_stopping"):
+            return True
         return self._was_running and not self.app.running
 
     async def _sender(self) -> None:
@@ -271,12 +276,22 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.exception("broadcast resume failed")
 
 
+async def stop_runners(app: Application) -> None:
+    """On stop: runners hand their queued deliveries back, so another instance goes on now."""
+    app.bot_data["broadcasts_stopping"] = True
+    tasks = [task for task in runners(app).values() if not task.done()]
+    if tasks:
+        # Runners started outside Application.create_task are not awaited by stop().
+        await asyncio.wait(tasks, timeout=STOP_SECONDS)
+
+
 def register(app: Application) -> None:
     """Start the repeating resume job (the wizard's handlers.register calls this)."""
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            resume_job, interval=RESUME_SECONDS, first=5, name="broadcast-resume"
+            resume_job, interval=RESUME_SECONDS, first=RESUME_FIRST, name="broadcast-resume"
         )
+    lifecycle.on_stop(app, stop_runners)
 
 
 __all__ = ["BroadcastReport", "launch", "register", "resume", "resume_job", "run_broadcast"]
