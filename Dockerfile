@@ -1,10 +1,15 @@
 # liaison-bot: slim Python, non-root, compiled translations, migrations applied at start.
-FROM python:3.11-slim AS base
+# Long polling by default; set WEBHOOK_URL and WEBHOOK_SECRET for webhook mode (port 8080).
+FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    DATA_DIR=/app/data
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DATA_DIR=/app/data \
+    LOG_FORMAT=json \
+    WEBHOOK_LISTEN=0.0.0.0 \
+    WEBHOOK_PORT=8080
 
 # Fonts the postcard pictures need: Latin and Cyrillic (DejaVu), Chinese (WenQuanYi Micro Hei).
 RUN apt-get update \
@@ -12,17 +17,25 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini babel.cfg ./
+# Dependencies first, so a code change does not reinstall them.
+COPY pyproject.toml README.md ./
+RUN mkdir bot && touch bot/__init__.py && pip install -e . && rm -rf bot
+COPY alembic.ini babel.cfg ./
 COPY bot ./bot
 COPY migrations ./migrations
 COPY locales ./locales
-RUN pip install -e . \
+COPY templates ./templates
+# The code finds locales/ and migrations/ beside the package, hence the editable install.
+RUN pip install --no-deps -e . \
     && pybabel compile -d locales -D messages --statistics \
     && useradd --create-home --uid 10001 liaison \
     && mkdir -p /app/data && chown -R liaison /app/data
 
 USER liaison
-# The health check asks the bot's own CLI whether the database answers and is migrated.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
-    CMD ["python", "-m", "bot", "health"]
+EXPOSE 8080
+# Webhook mode: GET /healthz (database and dispatcher); polling: `python -m bot health`.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot.web.healthcheck"]
+# SIGTERM (docker stop) finishes in-flight updates and exits 0; give it the time to.
+STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot", "run", "--migrate"]
