@@ -179,6 +179,9 @@ def register_fallbacks(app: Application) -> None:
     """Install the catch-alls; call after every feature so they only see what nobody took."""
     # Same group as the features (0) and added last: PTB runs the first match of a group,
     # so these only see updates no feature accepted.
-    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    # In groups the bot stays quiet about what it does not understand: people talk to each
+    # other there, and Telegram allows a bot only 20 messages a minute per group.
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(filters.COMMAND & private, unknown_command))
     app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, other_message))
+    app.add_handler(MessageHandler(~filters.COMMAND & private, other_message))

@@ -143,3 +143,15 @@ async def test_deep_link_is_followed_after_the_language_is_chosen(conv):
     events = await conv.press(1010, "Русский")
     assert seen == [("demo-42", "ru")]
     assert events[-1].text == "Выберите язык:"
+
+
+async def test_quiet_in_groups_about_what_it_does_not_understand(conv):
+    """People talk to each other in a group: no 'did not understand' there, but still in
+    a private chat."""
+    group = -100777
+    conv.double.add_group_chat(group, "Kyiv cohort 2018")
+    conv.user(1501, "Olena", "en")
+    assert await conv.send(1501, "see you at the site visit tomorrow", chat_id=group) == []
+    assert await conv.send(1501, "/whatever", chat_id=group) == []
+    [private] = await conv.send(1501, "/whatever", lang="en")
+    assert "/whatever" in private.text
