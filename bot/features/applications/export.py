@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from babel import Locale
 from sqlalchemy import select
 
+from bot.core.models import Person
 from bot.core.people import UserCtx
 from bot.db import session_scope
-from bot.features.applications.review_common import display_name, ranked, require_staff
+from bot.features.applications.models import Application
+from bot.features.applications.review_common import display_name, ranked
+from bot.features.exports.render import FORMATS, Column, Sheet, wall_clock, write_csv, write_xlsx
 from bot.features.schedule.models import Course
-from bot.i18n import N_, babel_locale, translator
+from bot.i18n import N_, Translator, babel_locale, translator
 
-FORMATS = ("xlsx", "csv")
 SEOUL = ZoneInfo("Asia/Seoul")
 COLUMNS = (
-    ("rank", N_("Priority"), 8),
-    ("status", N_("Status"), 14),
-    ("submitted_at", N_("Submitted (Seoul time)"), 18),
-    ("full_name", N_("Full name"), 28),
-    ("country", N_("Country"), 16),
-    ("city", N_("City"), 16),
-    ("organisation", N_("Organisation"), 30),
-    ("position", N_("Position"), 24),
-    ("seniority", N_("Seniority"), 14),
-    ("email", N_("E-mail"), 28),
-    ("phone", N_("Phone"), 16),
-    ("language", N_("Preferred language"), 12),
-    ("motivation", N_("Motivation"), 60),
-    ("decision_note", N_("Decision note"), 30),
-    ("decided_at", N_("Decided (Seoul time)"), 18),
+    Column("rank", N_("Priority"), 8, "int"),
+    Column("status", N_("Status"), 14),
+    Column("submitted_at", N_("Submitted (Seoul time)"), 18, "datetime"),
+    Column("full_name", N_("Full name"), 28),
+    Column("country", N_("Country"), 16),
+    Column("city", N_("City"), 16),
+    Column("organisation", N_("Organisation"), 30),
+    Column("position", N_("Position"), 24),
+    Column("seniority", N_("Seniority"), 14),
+    Column("email", N_("E-mail"), 28),
+    Column("phone", N_("Phone"), 16),
+    Column("language", N_("Preferred language"), 12),
+    Column("motivation", N_("Motivation"), 60),
+    Column("decision_note", N_("Decision note"), 30),
+    Column("decided_at", N_("Decided (Seoul time)"), 18, "datetime"),
 )
 STATUS_LABELS = {
     "submitted": N_("Submitted"),
@@ -47,10 +44,36 @@ STATUS_LABELS = {
 }
 SENIORITY_LABELS = {"senior": N_("Senior / managerial"), "working": N_("Working level")}
 
+__all__ = ["COLUMNS", "FORMATS", "SENIORITY_LABELS", "STATUS_LABELS", "application_row"]
 
-def _seoul(value: datetime | None) -> datetime | None:
-    # Spreadsheets cannot hold time zones: Seoul wall-clock time, as the header says.
-    return value.astimezone(SEOUL).replace(tzinfo=None) if value else None
+
+def _label(tr: Translator, labels: dict[str, str], value: str) -> str:
+    return tr.gettext(labels[value]) if value in labels else value
+
+
+def application_row(
+    rank: int, app: Application, person: Person, tr: Translator, loc: Locale, zone=SEOUL
+) -> dict:
+    """One application as an export row: values translated, times as wall clock in `zone`."""
+    answers = app.answers or {}
+    country, lang = answers.get("country") or "", answers.get("language") or ""
+    return {
+        "rank": rank,
+        "status": _label(tr, STATUS_LABELS, app.status),
+        "submitted_at": wall_clock(app.submitted_at, zone),
+        "full_name": display_name(app, person),
+        "country": loc.territories.get(country.upper(), country),
+        "city": answers.get("city") or "",
+        "organisation": answers.get("organisation") or "",
+        "position": answers.get("position") or "",
+        "seniority": _label(tr, SENIORITY_LABELS, answers.get("seniority") or ""),
+        "email": answers.get("email") or "",
+        "phone": answers.get("phone") or "",
+        "language": loc.languages.get(lang, lang),
+        "motivation": answers.get("motivation") or "",
+        "decision_note": app.decision_note or "",
+        "decided_at": wall_clock(app.decided_at, zone),
+    }
 
 
 async def export_rows(course_code: str, locale: str = "ko") -> list[dict]:
@@ -62,104 +85,39 @@ async def export_rows(course_code: str, locale: str = "ko") -> list[dict]:
         if course_id is None:
             raise LookupError(f"no course with code {course_code!r}")
         items = await ranked(session, course_id)
-    rows = []
-    for rank, (app, person, _strategic) in enumerate(items, start=1):
-        answers = app.answers or {}
-        country, lang = answers.get("country") or "", answers.get("language") or ""
-        status, seniority = app.status, answers.get("seniority") or ""
-        rows.append(
-            {
-                "rank": rank,
-                "status": tr.gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status,
-                "submitted_at": _seoul(app.submitted_at),
-                "full_name": display_name(app, person),
-                "country": loc.territories.get(country.upper(), country),
-                "city": answers.get("city") or "",
-                "organisation": answers.get("organisation") or "",
-                "position": answers.get("position") or "",
-                "seniority": tr.gettext(SENIORITY_LABELS[seniority])
-                if seniority in SENIORITY_LABELS
-                else seniority,
-                "email": answers.get("email") or "",
-                "phone": answers.get("phone") or "",
-                "language": loc.languages.get(lang, lang),
-                "motivation": answers.get("motivation") or "",
-                "decision_note": app.decision_note or "",
-                "decided_at": _seoul(app.decided_at),
-            }
-        )
-    return rows
+    return [
+        application_row(rank, app, person, tr, loc)
+        for rank, (app, person, _strategic) in enumerate(items, start=1)
+    ]
 
 
-def _xlsx(headers: list[str], rows: list[dict], title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([row[key] for key, _label, _width in COLUMNS])
-    for index, (key, _label, width) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if key.endswith("_at"):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
-def _csv(headers: list[str], rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(
-            [
-                v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
-                for v in (row[key] for key, _label, _width in COLUMNS)
-            ]
-        )
-    # The BOM makes Excel read UTF-8, so Korean, Chinese and Cyrillic names survive.
-    return buf.getvalue().encode("utf-8-sig")
+async def applications_sheet(course_code: str, locale: str = "ko") -> Sheet:
+    """The course's applications as one sheet titled with the course code; LookupError."""
+    return Sheet("applications", course_code, COLUMNS, await export_rows(course_code, locale))
 
 
 async def export_applications(course_code: str, fmt: str, locale: str = "ko") -> tuple[str, bytes]:
     """A course's applications as (file name, bytes) in XLSX or CSV, headers in `locale`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    rows = await export_rows(course_code, locale)
+    sheet = await applications_sheet(course_code, locale)
     tr = translator(locale)
-    headers = [tr.gettext(label) for _key, label, _width in COLUMNS]
     name = f"applications-{course_code}.{fmt}"
-    if fmt == "xlsx":
-        return name, _xlsx(headers, rows, course_code)
-    return name, _csv(headers, rows)
+    return name, write_xlsx([sheet], tr) if fmt == "xlsx" else write_csv(sheet, tr)
 
 
 async def export_for(
     actor: UserCtx, course_code: str, fmt: str, locale: str = "ko"
 ) -> tuple[str, bytes]:
-    """export_applications for a staff member in the bot (PermissionDenied for others)."""
-    require_staff(actor)
-    return await export_applications(course_code, fmt, locale)
+    """The audited staff export of a course's applications (PermissionDenied for others)."""
+    from bot.features.exports.service import course_applications
+
+    done = await course_applications(actor, course_code, fmt, locale)
+    return done.name, done.data
 
 
 async def run_cli(course_code: str, fmt: str, out: str, locale: str = "ko") -> int:
     """`python -m bot export applications`: write the file; exit status 0, or 1 if unknown."""
-    import asyncio
-    import sys
-    from pathlib import Path
+    from bot.features.exports.cli import applications_cli
 
-    try:
-        _name, data = await export_applications(course_code, fmt, locale)
-    except LookupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    await asyncio.to_thread(Path(out).write_bytes, data)
-    print(f"Wrote {out} ({len(data)} bytes).")
-    return 0
+    return await applications_cli(course_code, fmt, out, locale)

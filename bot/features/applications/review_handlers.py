@@ -1,10 +1,11 @@
-"""Telegram handlers of the applications feature (staff review and export, offer buttons)."""
+"""Telegram handlers of the applications feature (staff review, offer buttons); /export lives
+in bot.features.exports."""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.audit import PermissionDenied
@@ -13,7 +14,6 @@ from bot.core.outbox_job import dispatch_now
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
 from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications import notify, review
-from bot.features.applications.export import export_for
 from bot.features.applications.review_screens import (
     course_buttons,
     detail_screen,
@@ -55,18 +55,6 @@ async def review_courses(update: Update, context: BotContext) -> None:
         return
     text = _("Applications by course. Choose a course:")
     await _show(update, text, course_buttons(courses, "c"))
-
-
-async def export_courses(update: Update, context: BotContext) -> None:
-    """/export: choose a course, then a format."""
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
-    courses = await review.list_courses_with_applications(context.user)
-    if not courses:
-        await _show(update, _("There are no applications yet."), None)
-        return
-    await _show(update, _("Choose a course to export:"), course_buttons(courses, "e"))
 
 
 async def _decision_pressed(update: Update, context: BotContext, parts: list[str]) -> None:
@@ -111,26 +99,6 @@ async def _decide(
     await update.effective_chat.send_message(result_text(f"saved_{state}", detail))
 
 
-async def _export(update: Update, context: BotContext, code: str, fmt: str | None) -> None:
-    assert context.user is not None and update.callback_query is not None
-    if fmt is None:
-        rows = [
-            [
-                InlineKeyboardButton("Excel (XLSX)", callback_data=f"rv:e:{code}:xlsx"),
-                InlineKeyboardButton("CSV", callback_data=f"rv:e:{code}:csv"),
-            ]
-        ]
-        await _show(update, _("Choose the file format:"), InlineKeyboardMarkup(rows))
-        return
-    name, data = await export_for(context.user, code, fmt, context.user.locale)
-    await update.callback_query.answer()
-    assert update.effective_chat is not None
-    await update.effective_chat.send_document(
-        InputFile(data, filename=name),
-        caption=_("Applications of course {code}").format(code=code),
-    )
-
-
 async def staff_button(update: Update, context: BotContext) -> None:
     """Every rv: button except the trainee's offer buttons; refused for non-staff."""
     query = update.callback_query
@@ -155,8 +123,6 @@ async def staff_button(update: Update, context: BotContext) -> None:
             await query.edit_message_reply_markup(reply_markup=None)
             decision = DECISION_CODES[parts[2]]
             await _decide(update, context, int(parts[0]), int(parts[1]), decision, None)
-        elif kind == "e":
-            await _export(update, context, parts[0], parts[1] if len(parts) > 1 else None)
         else:
             raise ValueError(kind)
     except (ValueError, IndexError, KeyError):
@@ -230,9 +196,8 @@ async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:
-    """Install staff review, export, the offer buttons and the offer-expiry job."""
+    """Install staff review, the offer buttons and the offer-expiry job."""
     app.add_handler(CommandHandler("review", review_courses))
-    app.add_handler(CommandHandler("export", export_courses))
     app.add_handler(CallbackQueryHandler(review_courses, pattern=r"^menu:applications$"))
     app.add_handler(CallbackQueryHandler(offer_button, pattern=r"^rv:offer:(take|no):\d{1,12}$"))
     app.add_handler(CallbackQueryHandler(staff_button, pattern=r"^rv:(?!offer:)"))
@@ -240,7 +205,6 @@ def register(app: Application) -> None:
     add_text_consumer(app, note_text, order=10)
     add_canceller(app, cancel_note, order=10)
     add_command(app, CommandInfo("review", N_("review applications"), staff_only=True, order=60))
-    add_command(app, CommandInfo("export", N_("export applications"), staff_only=True, order=61))
     add_menu_item(app, MenuItem("applications", N_("🗂 Applications"), order=60, staff_only=True))
     notify.register(app)
     if app.job_queue is not None:

@@ -48,9 +48,10 @@ async def test_csv_has_bom_and_cyrillic(sample):
 
 
 async def test_export_in_bot_sends_document(conv, sample):
-    """/export → course → CSV: staff receive the file."""
+    """/export → one course's applications → course → CSV: staff receive the file."""
     await _applicants()
     await conv.send(9001, "/export")
+    await conv.press(9001, "ex:a")
     await conv.press(9001, "2018-08")
     events = await conv.press(9001, "CSV")
     [doc] = [e for e in events if e.method == "sendDocument"]
