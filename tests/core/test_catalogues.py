@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALES, LOCALES_DIR, translator
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# What scripts/i18n extracts: Babel's defaults (_, gettext, ngettext, …) plus N_.
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
 
 

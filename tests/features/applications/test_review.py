@@ -52,7 +52,7 @@ async def test_staff_accepts_in_korean_trainee_hears_in_spanish(conv, sample):
     await conv.press(9001, f"rv:a:{app_id}")
     detail = conv.double.last_message(9001, from_bot=True)
     assert "Ana Gómez" in detail["text"] and "멕시코" in detail["text"]
-    events = await conv.press(9001, "✅ 승인")
+    events = await conv.press(9001, "✅ 선발")
     assert "메모" in events[-1].text
     events = await conv.press(9001, "건너뛰기")
     [notice] = [e for e in events if e.chat_id == 7010]
@@ -108,7 +108,7 @@ async def test_seat_refusal_shown_to_staff_in_bot(conv, sample):
     await conv.send(9001, "/review")
     await conv.press(9001, "2018-08")
     await conv.press(9001, f"rv:a:{app_id}")
-    await conv.press(9001, "✅ 승인")
+    await conv.press(9001, "✅ 선발")
     assert "대기" in conv.double.callback_answers[-1]["text"]
 
 
