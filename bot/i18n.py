@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.dates import format_interval
+from babel.dates import format_time as _babel_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -147,9 +148,27 @@ def fmt_date_range(start: date, end: date, locale: str | None = None) -> str:
     return format_interval(start, end, skeleton="yMMMd", locale=babel_locale(locale))
 
 
+# CLDR's abbreviated Korean day periods are the Latin "AM"/"PM"; Korean readers expect
+# 오전/오후 (the wide form), as Korean software writes them.
+_KO_PERIODS = (("AM", "오전"), ("PM", "오후"))
+
+
+def _day_periods(text: str, locale: str | None) -> str:
+    if (locale or _current.get()).startswith("ko"):
+        for latin, korean in _KO_PERIODS:
+            text = text.replace(latin, korean)
+    return text
+
+
 def fmt_datetime(value: datetime, tz: str, locale: str | None = None, fmt: str = "medium") -> str:
     """An instant shown in a time zone and the reader's locale."""
-    return _babel_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=babel_locale(locale))
+    text = _babel_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=babel_locale(locale))
+    return _day_periods(text, locale)
+
+
+def fmt_time(value: datetime | time, locale: str | None = None, fmt: str = "short") -> str:
+    """A clock time (already in the wanted zone) in the reader's locale."""
+    return _day_periods(_babel_time(value, format=fmt, locale=babel_locale(locale)), locale)
 
 
 GettextFn = Callable[[str], str]

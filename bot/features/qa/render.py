@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_time
-
 from bot.features.schedule.service import CourseView
 from bot.features.schedule.week import SessionView
-from bot.i18n import babel_locale, fmt_date, fmt_date_range, pick, translator
+from bot.i18n import fmt_date, fmt_date_range, fmt_time, pick, translator
 
 
 def course_dates(course: CourseView, loc: str) -> str:
@@ -50,12 +48,12 @@ def programme(loc: str, day: date, sessions: Sequence[SessionView], tz: str) -> 
     if not sessions:
         return tr.gettext("I have no course programme for {date}.").format(date=when)
     lines = [tr.gettext("Programme for {date} (Seoul time):").format(date=when)]
-    zone, bl = ZoneInfo(tz), babel_locale(loc)
+    zone = ZoneInfo(tz)
     for s in sessions:
-        start = format_time(s.starts_at.astimezone(zone), "short", locale=bl)
+        start = fmt_time(s.starts_at.astimezone(zone), loc)
         span = start
         if s.ends_at:
-            span = f"{start}–{format_time(s.ends_at.astimezone(zone), 'short', locale=bl)}"
+            span = f"{start}–{fmt_time(s.ends_at.astimezone(zone), loc)}"
         line = f"{span}  {pick(s.title, loc)}"
         if place := pick(s.place, loc):
             line += f" — {place}"

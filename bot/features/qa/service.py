@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -103,6 +104,9 @@ async def day_programme(
     return render.programme(locale, day, sessions, tz), bool(sessions)
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
 async def answer_question(
     text: str,
     *,
@@ -116,6 +120,9 @@ async def answer_question(
     today = today or seoul_today(tz)
     u = brain.engine.understand(text, locale=locale, today=today)
     loc = u.locale if u.locale in TRAINEE_LOCALES or u.locale == "ko" else (locale or "en")
+    if _HANGUL.search(text or ""):
+        # The engine reads en/zh/es/ru; Korean (staff) still gets its reply in Korean.
+        loc = "ko"
     tr = translator(loc)
     courses: tuple[CourseView, ...] = u.courses
     offer = u.intent in HANDOFF_INTENTS

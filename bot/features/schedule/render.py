@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_interval, format_skeleton, format_time, get_timezone_location
+from babel.dates import format_interval, format_skeleton, get_timezone_location
 
 from bot.features.schedule.labels import (
     THEME_ICONS,
@@ -21,7 +21,7 @@ from bot.features.schedule.service import (
     TraineeZone,
     year_courses,
 )
-from bot.i18n import _, babel_locale, fmt_date_range, ngettext, pick
+from bot.i18n import _, babel_locale, fmt_date_range, fmt_time, ngettext, pick
 
 # The hour used to show the time difference: a working morning in Seoul.
 SEOUL_MORNING = time(9, 0)
@@ -104,8 +104,8 @@ def zone_line(course: CourseView, zone: TraineeZone | None, home_tz: str) -> str
     loc = babel_locale()
     name = pick(zone.city_names) if zone.city_names else None
     name = name or get_timezone_location(there, locale=loc, return_city=True)
-    clock = format_time(local, "short", locale=loc)
-    morning = format_time(seoul, "short", locale=loc)
+    clock = fmt_time(local)
+    morning = fmt_time(seoul)
     if local.date() == course.starts:
         return "🕘 " + _("In your time zone ({zone}), {seoul} in Seoul is {time}.").format(
             zone=name, seoul=morning, time=clock

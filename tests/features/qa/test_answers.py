@@ -102,3 +102,10 @@ async def test_next_course_is_the_first_still_to_start(sample):
         assert [c.code for c in answer.courses] == [code], text
     late = await answer_question("When is the next smart city course?", today=date(2026, 1, 1))
     assert len(late.courses) == 3
+
+
+async def test_korean_staff_question_is_answered_in_korean(sample):
+    """Staff write in Korean: the engine does not read Korean, but the reply is in Korean."""
+    answer = await answer_question("다음 달 과정 일정 알려줘", locale="en")
+    assert answer.locale == "ko"
+    assert "죄송합니다" in answer.text
