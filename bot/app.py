@@ -12,6 +12,7 @@ from bot.core import lifecycle, metrics, outbox_job, textrouter
 from bot.core.context import BotContext
 from bot.core.menus import set_command_menus
 from bot.core.ratelimit import for_settings
+from bot.core.updates import PerChatProcessor
 from bot.features import start
 from bot.features.applications import handlers as applications
 from bot.features.applications import review_handlers as review
@@ -91,6 +92,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(for_settings(settings, max_retries=3))  # one budget for every send
         .post_stop(lifecycle.run_stop_callbacks)  # features release what they hold
+        # Chats are served concurrently, each chat's updates in order (bot/core/updates.py).
+        .concurrent_updates(PerChatProcessor())
     )
     url = base_url or settings.telegram_base_url
     if url:

@@ -64,14 +64,18 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    # With WAL, NORMAL never corrupts and survives a crash of the process; only a power cut
+    # can lose the last commits. It saves an fsync per commit (PostgreSQL is for production).
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
 
 def make_engine(url: str, **kwargs: object) -> AsyncEngine:
     """Create an async engine with the per-dialect settings the bot relies on."""
-    opts: dict[str, object] = {"pool_pre_ping": True}
+    opts: dict[str, object] = {}
     if url.startswith("postgresql"):
-        opts.update(pool_size=10, max_overflow=10)
+        # pre_ping: a connection that died with a database restart is replaced, not used.
+        opts.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     opts.update(kwargs)
     engine = create_async_engine(url, **opts)
     if engine.dialect.name == "sqlite":

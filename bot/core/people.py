@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -38,6 +39,10 @@ async def _roles(session, person: Person, admin_ids: frozenset[int]) -> frozense
     return frozenset(roles)
 
 
+# last_seen_at serves retention (years), so minutes of precision are plenty.
+LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+
+
 async def touch_person(
     telegram_id: int,
     *,
@@ -57,13 +62,24 @@ async def touch_person(
                 guessed = "ko"
             person = Person(telegram_id=telegram_id, locale=guessed)
             session.add(person)
-        person.first_name = first_name
-        person.last_name = last_name
-        person.username = username
-        person.telegram_language = language_code
-        person.last_seen_at = utcnow()
-        # A person who writes to us again has evidently unblocked the bot.
-        person.blocked_at = None
+        now = utcnow()
+        fresh = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "telegram_language": language_code,
+        }
+        # Write only what changed: most updates change nothing, and a write (a commit, on
+        # SQLite an fsync) per update was the largest single cost of handling one.
+        for field, value in fresh.items():
+            if getattr(person, field) != value:
+                setattr(person, field, value)
+        seen = person.last_seen_at
+        if seen is None or now - seen >= LAST_SEEN_RESOLUTION:
+            person.last_seen_at = now
+        if person.blocked_at is not None:
+            # A person who writes to us again has evidently unblocked the bot.
+            person.blocked_at = None
         await session.flush()
         roles = await _roles(session, person, admin_ids)
         return UserCtx(

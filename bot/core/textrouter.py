@@ -4,30 +4,54 @@ A form waiting for an answer, a /contact request waiting for the question, and f
 question answering all want plain text. PTB runs only the first matching handler of a group
 and filters cannot await the database, so features register *consumers* here instead: async
 callables that return True when they took the message.
+
+Asking every feature costs a database round trip each, and most messages are questions no
+form waits for. So a consumer may also give a *waiting* predicate: an SQL EXISTS for "this
+person has something of mine waiting for text". One query evaluates all predicates; a
+consumer whose predicate is false is skipped. Predicates must be conservative (true
+whenever the consumer might take the text); the consumer still decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import ColumnElement, select
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.core.context import BotContext
+from bot.db import session_scope
 from bot.i18n import _
 
 Consumer = Callable[[Update, BotContext], Awaitable[bool]]
+Waiting = Callable[[int], ColumnElement[bool]]  # person id -> EXISTS(...)
 
 
-def add_text_consumer(app: Application, consumer: Consumer, order: int) -> None:
-    """Offer private text to `consumer`; lower `order` is asked first."""
-    app.bot_data.setdefault("text_consumers", []).append((order, consumer))
+def add_text_consumer(
+    app: Application, consumer: Consumer, order: int, waiting: Waiting | None = None
+) -> None:
+    """Offer private text to `consumer`; lower `order` is asked first (see module doc)."""
+    app.bot_data.setdefault("text_consumers", []).append((order, consumer, waiting))
+
+
+async def waiting_flags(person_id: int, predicates: list[Waiting]) -> list[bool]:
+    """Evaluate every consumer's waiting predicate for a person in one query."""
+    if not predicates:
+        return []
+    async with session_scope() as session:
+        row = (await session.execute(select(*(w(person_id) for w in predicates)))).one()
+    return [bool(flag) for flag in row]
 
 
 async def route_text(update: Update, context: BotContext) -> None:
     """Give the message to the first consumer that takes it."""
     consumers = sorted(context.application.bot_data.get("text_consumers", []), key=lambda c: c[0])
-    for _order, consumer in consumers:
+    predicates = [w for _o, _c, w in consumers if w is not None]
+    flags = iter(await waiting_flags(context.user.person_id, predicates) if context.user else [])
+    for _order, consumer, waiting in consumers:
+        if waiting is not None and context.user is not None and not next(flags):
+            continue
         if await consumer(update, context):
             return
 

@@ -346,7 +346,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(apply_command, pattern=r"^menu:apply$"))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^ap:"))
     # A draft waiting for a typed answer takes the text before /contact and the questions.
-    add_text_consumer(app, form_text, order=20)
+    add_text_consumer(app, form_text, order=20, waiting=service.waiting_for_text)
     add_canceller(app, cancel_form, order=20)
     add_command(app, CommandInfo("apply", N_("apply to a course"), order=30))
     add_command(app, CommandInfo("status", N_("my applications"), order=31))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from bot.clock import utcnow
 from bot.core.audit import record
@@ -163,6 +163,16 @@ async def begin(person_id: int, code: str, today: date, *, waitlist: bool = Fals
         session.add(app)
         await session.flush()
         return Begin("started", _view(app, course), course.title)
+
+
+def waiting_for_text(person_id: int) -> ColumnElement[bool]:
+    """EXISTS: a draft of the person is being filled in (the text router's predicate)."""
+    return exists().where(
+        Application.person_id == person_id,
+        Application.status == "draft",
+        Application.step.is_not(None),
+        Application.step.not_like(PAUSED + "%"),
+    )
 
 
 async def drafts(person_id: int) -> list[AppView]:

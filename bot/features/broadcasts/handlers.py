@@ -272,7 +272,7 @@ def register(app: Application) -> None:
         MessageHandler(filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL), file_in)
     )
     # After a staff decision note (10), before forms and question answering.
-    add_text_consumer(app, text_in, order=15)
+    add_text_consumer(app, text_in, order=15, waiting=service.waiting_for_text)
     add_canceller(app, cancel_wizard, order=15)
     # Staff and liaison officers (within their scope) see these in /help and their menu.
     add_command(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 
 from bot.clock import utcnow
 from bot.core import audit
@@ -94,6 +94,11 @@ async def start(actor: UserCtx) -> Draft:
             session.add(row)
             await session.flush()
     return await _view(row, within)
+
+
+def waiting_for_text(person_id: int) -> ColumnElement[bool]:
+    """EXISTS: the person has a broadcast draft (the text router's predicate)."""
+    return exists().where(Broadcast.sender_id == person_id, Broadcast.state == "draft")
 
 
 async def current(actor: UserCtx) -> Draft | None:

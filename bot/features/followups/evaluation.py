@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from bot.clock import utcnow
 from bot.core.models import Person
@@ -265,6 +265,20 @@ def _advance_text(ev: Evaluation, step: str, text: str | None, count: int) -> No
     index = int(step[2:])
     _set_result(ev, index, evidence=text)
     ev.step = _after_action(index, count)
+
+
+def _waiting(model, person_id: int) -> ColumnElement[bool]:
+    return exists().where(
+        model.person_id == person_id,
+        model.completed_at.is_(None),
+        model.step.is_not(None),
+        model.step.not_like(PAUSED + "%"),
+    )
+
+
+def waiting_for_text(person_id: int) -> ColumnElement[bool]:
+    """EXISTS: an evaluation or survey of the person waits for an answer (text router)."""
+    return or_(_waiting(Evaluation, person_id), _waiting(SurveyResponse, person_id))
 
 
 async def active_row(session, model, person_id: int):

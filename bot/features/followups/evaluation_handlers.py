@@ -305,6 +305,6 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(sv_button, pattern=r"^sv:"))
     app.add_handler(CommandHandler("survey", survey_command))
     # After a waiting application form (20), before /contact and the question answering.
-    add_text_consumer(app, answer_text, order=25)
+    add_text_consumer(app, answer_text, order=25, waiting=evaluation.waiting_for_text)
     add_canceller(app, cancel, order=25)
     add_command(app, CommandInfo("survey", N_("rate your course"), order=40))

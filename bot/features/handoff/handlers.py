@@ -176,7 +176,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(contact, pattern=r"^menu:contact$"))
     app.add_handler(CallbackQueryHandler(offer_pressed, pattern=r"^ho:(send|no):\d{1,12}$"))
     # An open /contact request takes the next text before the question answering does.
-    add_text_consumer(app, question_text, order=50)
+    add_text_consumer(app, question_text, order=50, waiting=service.waiting_for_text)
     add_command(app, CommandInfo("contact", N_("ask a person"), order=80))
     add_menu_item(app, MenuItem("contact", N_("💬 Ask a person"), order=80))
     # The core outbox job delivers queued forwards and answers; text in the officers' language.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
@@ -153,6 +153,11 @@ async def awaiting_question(person_id: int) -> HandoffView | None:
     async with session_scope() as session:
         row = await session.scalar(_awaiting_query(person_id))
         return _view(row) if row else None
+
+
+def waiting_for_text(person_id: int) -> ColumnElement[bool]:
+    """EXISTS: an open /contact request of the person waits for the question (text router)."""
+    return _awaiting_query(person_id).exists()
 
 
 async def submit_question(

@@ -240,7 +240,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(postcard_command, pattern=r"^menu:postcard$"))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^pc:"))
     # After a waiting application form (20), before /contact and the questions.
-    add_text_consumer(app, form_text, order=30)
+    add_text_consumer(app, form_text, order=30, waiting=service.waiting_for_text)
     add_canceller(app, cancel_form, order=30)
     add_command(app, CommandInfo("postcard", N_("my action-plan postcard"), order=40))
     add_menu_item(app, MenuItem("postcard", N_("✉️ My action plan"), order=40))

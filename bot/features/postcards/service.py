@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 
 from bot.core.models import City, Person
 from bot.db import session_scope
@@ -241,6 +241,11 @@ def _set_action(card: Postcard, n: int, **values) -> None:
         actions.append({"text": "", "target": None})
     actions[n - 1].update(values)
     card.actions = actions  # a new list, so SQLAlchemy sees the JSON column change
+
+
+def waiting_for_text(person_id: int) -> ColumnElement[bool]:
+    """EXISTS: a postcard of the person is at a step (the text router's predicate)."""
+    return exists().where(Postcard.person_id == person_id, Postcard.step.is_not(None))
 
 
 async def answer_text(person_id: int, text: str, today: date, locale: str) -> Answered | None:
