@@ -12,6 +12,8 @@ from bot.core.audit import PermissionDenied
 from bot.core.context import BotContext
 from bot.core.outbox_job import dispatch_now
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.screens import refuse as _refuse
+from bot.core.screens import show as _show
 from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications import notify, review
 from bot.features.applications.review_screens import (
@@ -25,23 +27,6 @@ from bot.i18n import N_, _
 log = logging.getLogger(__name__)
 EXPIRY_SECONDS = 600
 DECISION_CODES = {"a": "accepted", "w": "waitlisted", "x": "declined", "r": "under_review"}
-
-
-async def _refuse(update: Update) -> None:
-    text = _("This is only for programme staff.")
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message:
-        await update.effective_message.reply_text(text)
-
-
-async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the pressed message, or send a new one for a command."""
-    if update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    elif update.effective_chat:
-        await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 async def review_courses(update: Update, context: BotContext) -> None:

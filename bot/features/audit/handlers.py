@@ -13,20 +13,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.core.audit import PermissionDenied
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
+from bot.core.screens import refuse as _refuse
 from bot.features.audit import service
 from bot.features.audit.render import entry_text, log_sheet
 from bot.features.exports.render import write_xlsx
 from bot.i18n import N_, _, ngettext, translator
 
 PATTERN = re.compile(r"^au:(?:p:(?P<page>\d{1,6})|(?P<export>x))$")
-
-
-async def _refuse(update: Update) -> None:
-    text = _("This is only for programme staff.")
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message:
-        await update.effective_message.reply_text(text)
 
 
 async def show_page(update: Update, context: BotContext, page: int = 0) -> None:

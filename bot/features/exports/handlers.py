@@ -17,6 +17,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.core.audit import PermissionDenied
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
+from bot.core.screens import refuse as _refuse
+from bot.core.screens import show as _show
 from bot.features.exports import service
 from bot.features.exports.render import FORMATS
 from bot.features.exports.service import ExportFile, ExportRequest
@@ -29,23 +31,6 @@ PATTERN = re.compile(
     r"|a:(?P<code>[A-Za-z0-9_.-]{1,32})(?::(?P<afmt>xlsx|csv))?)$"
 )
 FORMAT_LABELS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
-
-
-async def _refuse(update: Update) -> None:
-    text = _("This is only for programme staff.")
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message:
-        await update.effective_message.reply_text(text)
-
-
-async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the pressed message, or send a new one for a command."""
-    if update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    elif update.effective_chat:
-        await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 def _keyboard(rows: list[list[tuple[str, str]]], back: bool = True) -> InlineKeyboardMarkup:

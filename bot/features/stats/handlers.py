@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.core.audit import PermissionDenied
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
+from bot.core.screens import refuse as _refuse
 from bot.features.stats import service
 from bot.features.stats.charts import chart_titles, render_charts
 from bot.features.stats.keyboards import PREFIX, year_buttons
@@ -18,14 +19,6 @@ from bot.features.stats.render import report
 from bot.i18n import N_, _
 
 YEAR = re.compile(r"\d{4}", re.ASCII)
-
-
-async def _refuse(update: Update) -> None:
-    text = _("This is only for programme staff.")
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message:
-        await update.effective_message.reply_text(text)
 
 
 async def _no_courses(update: Update, year: int, years: list[int]) -> None:
