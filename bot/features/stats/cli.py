@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.features.stats.charts import render_charts
 from bot.features.stats.render import report
 from bot.features.stats.service import year_stats
 from bot.i18n import LOCALES
@@ -27,6 +26,8 @@ async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(report(stats, lang))
     if getattr(args, "charts", None):
+        from bot.features.stats.charts import render_charts  # matplotlib only when asked
+
         charts = await render_charts(stats, lang)
         for path in await asyncio.to_thread(_write, Path(args.charts), charts):
             # Keep stdout pure JSON with --json; the file list goes to stderr then.

@@ -13,7 +13,6 @@ from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.screens import refuse as _refuse
 from bot.features.stats import service
-from bot.features.stats.charts import chart_titles, render_charts
 from bot.features.stats.keyboards import PREFIX, year_buttons
 from bot.features.stats.render import report
 from bot.i18n import N_, _
@@ -50,6 +49,10 @@ async def send_year(update: Update, context: BotContext, year: int) -> None:
         await update.callback_query.answer()
     chat, locale = update.effective_chat, context.user.locale
     await chat.send_action(ChatAction.UPLOAD_PHOTO)
+    # matplotlib is imported on first use: most processes never draw a chart, and it is
+    # the largest part of start-up time and memory.
+    from bot.features.stats.charts import chart_titles, render_charts
+
     charts = await render_charts(stats, locale)
     titles = chart_titles(stats, locale)
     for name, png in charts.items():
