@@ -51,7 +51,7 @@ async def test_mydata_exports_everything_in_the_readers_language(sample, conv):
     assert data["questions_to_staff"][0]["answer"] == "Sí, Camila, con gusto."
     summary = events[-1].text
     assert f"• Nombre: {NAME}" in summary
-    assert "• Conocido por el bot desde el 5 de enero de 2018" in summary
+    assert "• Primer mensaje al bot: 5 de enero de 2018" in summary
     assert "• Solicitudes:" in summary
     assert "aceptada" in summary
     assert "5 años" in summary
