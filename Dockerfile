@@ -11,22 +11,23 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEBHOOK_LISTEN=0.0.0.0 \
     WEBHOOK_PORT=8080
 
-# Fonts the postcard pictures need: Latin and Cyrillic (DejaVu), Chinese (WenQuanYi Micro Hei).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-microhei \
-    && rm -rf /var/lib/apt/lists/*
+# No system fonts needed: postcards and charts draw with the fonts the package ships
+# (bot/data/fonts and matplotlib's DejaVu Sans).
 
 WORKDIR /app
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN mkdir bot && touch bot/__init__.py && pip install -e . && rm -rf bot
+# Dependencies first, so a code change does not reinstall them; every version, the build
+# backend's included, comes from requirements.lock (scripts/lock upgrades it).
+COPY pyproject.toml README.md requirements.lock ./
+RUN pip install -c requirements.lock pip setuptools wheel \
+    && mkdir bot && touch bot/__init__.py \
+    && pip install -c requirements.lock --no-build-isolation -e . && rm -rf bot build
 COPY alembic.ini babel.cfg ./
 COPY bot ./bot
 COPY migrations ./migrations
 COPY locales ./locales
 COPY templates ./templates
 # The code finds locales/ and migrations/ beside the package, hence the editable install.
-RUN pip install --no-deps -e . \
+RUN pip install --no-deps --no-build-isolation -e . \
     && pybabel compile -d locales -D messages --statistics \
     && useradd --create-home --uid 10001 liaison \
     && mkdir -p /app/data && chown -R liaison /app/data

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import db
 from bot.config import Settings, get_settings
+from bot.core.fonts import check_fonts
 from bot.logs import setup_logging
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -115,6 +116,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if not await ensure_schema(settings, auto=args.migrate):
         return 1
+    check_fonts()  # one line at start: which scripts postcards and charts can draw
     if args.webhook or settings.webhook_url:
         from bot.web.server import run_webhook
 
@@ -195,6 +197,7 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Interactive terminal chat on a local SQLite database with the sample data."""
     from bot.transport.demo import run_demo
 
+    check_fonts()
     return await run_demo(args, settings)
 
 

@@ -1,7 +1,7 @@
 """The postcard picture: a 1200×800 PNG drawn with Pillow, each run of text in a font that has it.
 
-No single installed font covers Chinese, Cyrillic and Latin well, so text is split into runs
-by script (CJK to WenQuanYi Micro Hei, the rest to DejaVu Sans) and every character is
+No single font covers Chinese, Korean, Cyrillic and Latin well, so text is split into runs
+by script (CJK to the bundled CJK face, the rest to DejaVu Sans) and every character is
 checked against the chosen font, falling back to the other; characters no font has (most
 emoji) are left out rather than drawn as empty boxes.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from babel.dates import format_date, format_skeleton
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.core import fonts
 from bot.features.postcards import form
 from bot.features.postcards.service import PostcardCard
 from bot.i18n import N_, babel_locale, translator
@@ -26,13 +27,8 @@ from bot.i18n import N_, babel_locale, translator
 log = logging.getLogger(__name__)
 
 SIZE = (1200, 800)
-FONT_ROOT = Path("/usr/share/fonts")
-FONT_FILES = {
-    "sans": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    "bold": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    "cjk": Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-}
-# When a face is missing, the next one that exists stands in (wqy also covers Latin).
+FONT_FILES = fonts.face_files()
+# When a face is missing, the next one that exists stands in (the CJK face has ASCII too).
 FALLBACKS = {"sans": ("cjk",), "bold": ("sans", "cjk"), "cjk": ("sans",)}
 MISSING = "\U0010fffd"  # a private-use code point no font maps: its mask is the .notdef box
 _CJK = re.compile(
@@ -51,14 +47,12 @@ SIGNED = N_("Seoul, {date}")
 
 @cache
 def font_path(face: str) -> Path | None:
-    """The file of a face: the usual path, else a search under /usr/share/fonts, else None."""
-    known = FONT_FILES[face]
-    if known.exists():
-        return known
-    found = next(FONT_ROOT.rglob(known.name), None) if FONT_ROOT.is_dir() else None
-    if found is None:
-        log.warning("font %s not found under %s", known.name, FONT_ROOT)
-    return found
+    """The file of a face, or None (with a warning) when it is missing."""
+    path = FONT_FILES[face]
+    if path.exists():
+        return path
+    log.warning("font file %s is missing", path)
+    return None
 
 
 @cache

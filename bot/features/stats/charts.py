@@ -1,8 +1,8 @@
 """The year's charts as PNG bytes: trainees (or cities) by country, satisfaction, follow-ups.
 
 Matplotlib's Agg backend with `Figure` objects only (no pyplot global state). Fonts fall back
-from DejaVu Sans (Latin, Cyrillic) to WenQuanYi Micro Hei (Chinese, Korean), so every staff
-language renders; `render_charts` runs the drawing in a worker thread.
+from DejaVu Sans (Latin, Cyrillic) to the bundled CJK face (Chinese, Korean), so every staff
+language renders on any machine; `render_charts` runs the drawing in a worker thread.
 """
 
 from __future__ import annotations
@@ -16,17 +16,20 @@ import threading
 import matplotlib
 from babel import Locale
 from babel.numbers import format_percent
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bot.core import fonts
 from bot.features.stats.figures import APPLICATIONS, YearStats
 from bot.i18n import Translator, pick, translator
 
 matplotlib.use("Agg")
 # Only this module draws with matplotlib; the fallback list is what makes Hangul and Chinese
 # render next to Latin and Cyrillic (matplotlib ≥ 3.6 falls back glyph by glyph).
-matplotlib.rcParams["font.family"] = ["DejaVu Sans", "WenQuanYi Micro Hei"]
+font_manager.fontManager.addfont(str(fonts.face_files()["cjk"]))
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", fonts.CJK_FAMILY]
 matplotlib.rcParams["axes.unicode_minus"] = False
 
 CHARTS = ("country", "satisfaction", "funnel")

@@ -102,7 +102,6 @@ def test_without_fonts_the_default_font_is_used_with_a_warning(monkeypatch, tmp_
     """No TrueType file anywhere: Pillow's default font, and a logged warning."""
     missing = {face: tmp_path / path.name for face, path in render.FONT_FILES.items()}
     monkeypatch.setattr(render, "FONT_FILES", missing)
-    monkeypatch.setattr(render, "FONT_ROOT", tmp_path)
     caches = (render.font_path, render._resolve, render.get_font)
     caches += (render.has_glyph, render.face_for)
     for fn in caches:
