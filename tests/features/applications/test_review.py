@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
+from babel import Locale
+from babel.dates import format_interval
 from sqlalchemy import select
 
 from bot import clock, db
@@ -51,13 +54,14 @@ async def test_staff_accepts_in_korean_trainee_hears_in_spanish(conv, sample):
     await conv.press(9001, f"rv:c:{(await app_row(app_id)).course_id}:0")
     await conv.press(9001, f"rv:a:{app_id}")
     detail = conv.double.last_message(9001, from_bot=True)
-    assert "Ana Gómez" in detail["text"] and "멕시코" in detail["text"]
+    assert "Ana Gómez" in detail["text"] and Locale.parse("ko").territories["MX"] in detail["text"]
     events = await conv.press(9001, "✅ 선발")
     assert "메모" in events[-1].text
     events = await conv.press(9001, "건너뛰기")
     [notice] = [e for e in events if e.chat_id == 7010]
     assert notice.text.startswith("¡Enhorabuena! Ha sido admitido/a en")
-    assert "17–24 jun 2018" in notice.text or "jun" in notice.text
+    dates = format_interval(date(2018, 6, 17), date(2018, 6, 24), skeleton="yMMMd", locale="es")
+    assert f"({dates})" in notice.text  # the course 2018-08, Babel's yMMMd interval
     [told] = [e for e in events if e.chat_id == 9001 and e.text.startswith("저장")]
     assert "Ana Gómez" in told.text and "알렸습니다" in told.text
     row = await app_row(app_id)

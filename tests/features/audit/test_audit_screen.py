@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -43,7 +44,10 @@ async def test_audit_pages_in_korean_and_export(conv, sample):
     assert "• 역할 회수 — 사람 · Officer0" in first.text  # the newest entry first
     assert " · Minji\n" in first.text and "9001" not in first.text  # names, not ids
     assert "note_wait" not in first.text
-    assert re.search(r"^🕒 \d{4}\. \d{1,2}\. \d{1,2}\. \d{2}:\d{2} · Minji$", first.text, re.M)
+    # The locale's numeric date (skeleton yMd) and 24-hour time (Hm), on Seoul's clock.
+    at, seoul = (await audit_service.recent(staff)).rows[0].at, ZoneInfo("Asia/Seoul")
+    day, clock = (format_skeleton(k, at, tzinfo=seoul, locale="ko") for k in ("yMd", "Hm"))
+    assert f"🕒 {day} {clock} · Minji" in lines  # the newest entry's line
     assert [b["text"] for row in first.buttons for b in row] == ["이전 ▶️", "📥 내보내기(XLSX)"]
     [older] = [e for e in await conv.press(9001, "이전 ▶️") if e.text]
     assert older.text.splitlines()[0] == "최근 권한 작업(최신순, 2쪽 중 2쪽)"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+from babel.dates import format_date
 
 from bot import clock
 from bot.features.followups.evaluation import evaluation_done, volunteers
@@ -25,6 +27,11 @@ ACTIONS = [
 INVALID_RU = "Эта кнопка больше не действует."
 
 
+def deadline(year: int, month: int) -> str:
+    """An action's target month as the evaluation names it: Babel's "LLLL y" in Russian."""
+    return format_date(date(year, month, 1), "LLLL y", locale="ru")
+
+
 async def test_full_russian_evaluation_with_volunteer_and_idempotent_repress(sample, conv):
     """Their own three actions, one evidence over the limit refused, forum offer accepted."""
     clock.freeze(T0)
@@ -33,7 +40,7 @@ async def test_full_russian_evaluation_with_volunteer_and_idempotent_repress(sam
     assert intro.text.startswith(f"Оценка применения результатов курса «{KYIV_RU}»")
     assert "вы запланировали 3 действия" in intro.text
     assert first.text == (
-        f"Действие 1 из 3: {ACTIONS[0][0]}\nСрок: сентябрь 2018\n\n"
+        f"Действие 1 из 3: {ACTIONS[0][0]}\nСрок: {deadline(2018, 9)}\n\n"
         "Насколько вы продвинулись с ним?"
     )
     assert labels(first) == ["✅ Выполнено", "🔄 В процессе", "⏸ Не начато", "✖️ Отменено"]
@@ -51,7 +58,7 @@ async def test_full_russian_evaluation_with_volunteer_and_idempotent_repress(sam
     assert row.step == "ev0"
 
     [second] = await conv.send(8101, "Распоряжение мэра № 512 от 14.08.2018, 12 остановок")
-    assert second.text.startswith(f"Действие 2 из 3: {ACTIONS[1][0]}\nСрок: декабрь 2018")
+    assert second.text.startswith(f"Действие 2 из 3: {ACTIONS[1][0]}\nСрок: {deadline(2018, 12)}")
     await press(conv, 8101, "🔄 В процессе")
     [third] = await press(conv, 8101, "Пропустить")
     assert third.text.startswith(f"Действие 3 из 3: {ACTIONS[2][0]}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from babel.numbers import format_decimal
+
 from bot import clock, db
 from bot.features.followups.models import SurveyResponse
 from bot.features.followups.survey import course_satisfaction, survey_done
@@ -43,7 +45,8 @@ async def test_full_spanish_survey_and_the_course_mean(sample, conv):
     assert comment.text.startswith("¿Algún comentario sobre el curso")
     assert labels(comment) == ["Omitir"]
     [error, again] = await conv.send(8201, "a" * 1001)
-    assert error.text.startswith("Esta respuesta es demasiado larga: el límite es de 1.000")
+    limit = format_decimal(1000, locale="es")
+    assert error.text.startswith(f"Esta respuesta es demasiado larga: el límite es de {limit} ")
     assert again.text == comment.text
     assert not await survey_done(person_id, cid)
     [thanks] = await conv.send(8201, "Más tiempo libre para visitar Seúl, por favor.")

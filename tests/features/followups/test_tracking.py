@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from babel.numbers import format_percent
+
 from bot import clock
 from bot.features.followups.schedule import schedule_followups
 from bot.features.followups.tick import run_tick
@@ -69,7 +71,7 @@ async def test_staff_screen_lists_moves_and_cancels(conv):
     await _course_with_history(conv)
     [reply] = await conv.send(ADMIN_ID, "/followups", lang="ko")
     assert reply.text.startswith("과정별 사후관리입니다.")
-    assert "엽서 3 · 회송 3 · 평가 응답 1/3 (33%)" in reply.text
+    assert f"엽서 3 · 회송 3 · 평가 응답 1/3 ({format_percent(1 / 3, locale='ko')})" in reply.text
     events = await conv.press(ADMIN_ID, f"fu:c:{KYIV_COURSE}")
     screen = events[-1]
     assert "포럼 발표 희망자: Olena Kovalenko" in screen.text

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from babel.dates import format_date, format_skeleton
 from PIL import Image
 from sqlalchemy import select
 
@@ -20,6 +21,13 @@ KYIV = "2018-07"  # 27 May – 3 June 2018
 IN_COURSE = datetime(2018, 5, 30, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
 INVALID = "Эта кнопка больше не действует."
 COURSE_RU = "Умный город"
+OPENS = format_date(date(2018, 5, 27), "medium", locale="ru")  # the first course day
+CLOSES = format_date(date(2018, 6, 10), "medium", locale="ru")  # a week after the last
+
+
+def month(year: int, number: int) -> str:
+    """A target month as the bot names it: Babel's yMMMM skeleton in Russian."""
+    return format_skeleton("yMMMM", date(year, number, 1), locale="ru")
 
 
 async def enrol(uid: int, code: str = KYIV, status: str = "accepted") -> int:
@@ -47,8 +55,8 @@ async def cards() -> list[Postcard]:
     ("status", "now", "expected"),
     [
         ("submitted", IN_COURSE, "Открытка с планом действий — для участников курсов"),
-        ("accepted", datetime(2018, 5, 20, 3, tzinfo=UTC), "с 27 мая 2018\u202fг."),
-        ("accepted", datetime(2018, 6, 11, 3, tzinfo=UTC), "до 10 июн. 2018\u202fг."),
+        ("accepted", datetime(2018, 5, 20, 3, tzinfo=UTC), f"с {OPENS}"),
+        ("accepted", datetime(2018, 6, 11, 3, tzinfo=UTC), f"до {CLOSES}"),
         ("accepted", datetime(2018, 6, 10, 3, tzinfo=UTC), "Ваша открытка с планом действий"),
         ("accepted", IN_COURSE, "Ваша открытка с планом действий"),
     ],
@@ -97,13 +105,13 @@ async def test_full_russian_postcard_with_refusal_edit_and_picture(sample, conv,
     [month_q] = await conv.send(7403, inspired)
     assert month_q.text.startswith("Действие 1 (всего не более 3)")
     [month_q] = await conv.send(7403, "Подготовить предложение мэру")
-    assert month_q.buttons[0][0]["text"] == "июнь 2018\u202fг."
-    assert month_q.buttons[-1][-1]["text"] == "май 2019\u202fг."
+    assert month_q.buttons[0][0]["text"] == month(2018, 6)
+    assert month_q.buttons[-1][-1]["text"] == month(2019, 5)
     summary = await write(
         conv,
         7403,
         [
-            ("press", "сентябрь 2018\u202fг."),
+            ("press", month(2018, 9)),
             ("press", "➕ Добавить ещё действие"),
             ("text", "Пилот открытых данных об автобусах"),
             ("text", "2019-3"),
@@ -113,18 +121,18 @@ async def test_full_russian_postcard_with_refusal_edit_and_picture(sample, conv,
         ],
     )
     assert summary[-1].text.startswith(f"Ваша открытка для курса «{COURSE_RU}")
-    assert "1. Подготовить предложение мэру — сентябрь 2018\u202fг." in summary[-1].text
-    assert "2. Пилот открытых данных об автобусах — март 2019\u202fг." in summary[-1].text
+    assert f"1. Подготовить предложение мэру — {month(2018, 9)}" in summary[-1].text
+    assert f"2. Пилот открытых данных об автобусах — {month(2019, 3)}" in summary[-1].text
     await conv.press(7403, "✏️ Действие 1")
     await conv.send(7403, "Внести проект решения в горсовет")
-    summary = (await conv.press(7403, "октябрь 2018\u202fг."))[-1]
-    assert "1. Внести проект решения в горсовет — октябрь 2018\u202fг." in summary.text
+    summary = (await conv.press(7403, month(2018, 10)))[-1]
+    assert f"1. Внести проект решения в горсовет — {month(2018, 10)}" in summary.text
     assert "• Какая поддержка нужна от Сеула: Консультации" in summary.text
 
     events = await conv.press(7403, "✅ Сохранить открытку")
     thanks = events[1]
     assert thanks.text.startswith("Спасибо! Ваша открытка сохранена.")
-    assert thanks.text.endswith("до 10 июн. 2018\u202fг. включительно.")
+    assert thanks.text.endswith(f"до {CLOSES} включительно.")
     photo = events[-1]
     assert photo.method == "sendPhoto" and photo.files[0].endswith(".png")
     with Image.open(photo.files[0]) as image:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from bot import db
@@ -51,7 +53,8 @@ async def test_mydata_exports_everything_in_the_readers_language(sample, conv):
     assert data["questions_to_staff"][0]["answer"] == "Sí, Camila, con gusto."
     summary = events[-1].text
     assert f"• Nombre: {NAME}" in summary
-    assert "• Primer mensaje al bot: 5 de enero de 2018" in summary
+    first = format_date(date(2018, 1, 5), "long", locale="es")  # T0, 10:00 in Seoul
+    assert f"• Primer mensaje al bot: {first}" in summary
     assert "• Solicitudes:" in summary
     assert "aceptada" in summary
     assert "5 años" in summary
