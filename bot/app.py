@@ -83,18 +83,24 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     set_menus: bool = True,
+    flood_control: bool = True,
 ) -> Application:
-    """The Application `run`, `chat`, `demo` and the tests share."""
+    """The Application `run`, `chat`, `demo` and the tests share.
+
+    `flood_control=False` leaves out the rate limiter: only for tests that are not about
+    pacing, against a Bot API double that enforces no limits (Telegram would answer 429).
+    """
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     builder = (
         ApplicationBuilder()
         .token(token or FAKE_TOKEN)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(for_settings(settings, max_retries=3))  # one budget for every send
         .post_stop(lifecycle.run_stop_callbacks)  # features release what they hold
         # Chats are served concurrently, each chat's updates in order (bot/core/updates.py).
         .concurrent_updates(PerChatProcessor())
     )
+    if flood_control:
+        builder = builder.rate_limiter(for_settings(settings, max_retries=3))  # one budget
     url = base_url or settings.telegram_base_url
     if url:
         builder = builder.base_url(url)

@@ -27,7 +27,7 @@ from typing import Any
 import tornado.httpserver
 
 from bot.transport.botapi_http import listen
-from bot.transport.botapi_limits import ApiError, Fault, FloodLimiter
+from bot.transport.botapi_limits import ApiError, Fault, FloodLimiter, SendGate
 from bot.transport.botapi_messages import (
     BOT_FIRST_NAME,
     BOT_USERNAME,
@@ -102,6 +102,7 @@ class BotApiDouble(UpdatesMixin, MethodsMixin):
             clock=clock,
         )
         self._faults: list[Fault] = []
+        self.gate = SendGate()  # tests close it to hold sends mid-broadcast
         self._callback_ids: set[str] = set()
         self._callback_seq = 0
         self._updates_event = asyncio.Event()
@@ -288,6 +289,8 @@ class BotApiDouble(UpdatesMixin, MethodsMixin):
                 raise ApiError(401, "Unauthorized")
             if name is None:
                 raise ApiError(404, "Not Found: method not found")
+            if is_sending(name):
+                await self.gate.passage(self._stop_event)
             fault = next((f for f in self._faults if f.matches(name, params.get("chat_id"))), None)
             if fault is not None:
                 fault.remaining -= 1

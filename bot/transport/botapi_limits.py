@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import deque
 from collections.abc import Callable
@@ -136,3 +137,50 @@ class Fault:
         }
         status, text = descriptions.get(self.status, (self.status, "Injected fault"))
         return ApiError(status, text)
+
+
+class SendGate:
+    """Holds sending requests past a count until released, so a test can act mid-send.
+
+    Tests of cancelling or crashing during a broadcast need sends in flight at a known
+    moment; without a flood limiter the bot would otherwise finish before the test acts.
+    """
+
+    def __init__(self) -> None:
+        self._open = asyncio.Event()
+        self._open.set()
+        self._allowance = 0
+        self.held = 0  # requests waiting at the gate now
+        self._changed = asyncio.Event()
+
+    def close(self, after: int = 0) -> None:
+        """Let `after` more sending requests through, then hold the rest until open()."""
+        self._allowance = after
+        self._open.clear()
+
+    def open(self) -> None:
+        """Release every held request and let all later ones through."""
+        self._open.set()
+
+    async def passage(self, stop: asyncio.Event) -> None:
+        """Wait at the gate if it is closed and the allowance is spent (or until `stop`)."""
+        if self._open.is_set():
+            return
+        if self._allowance > 0:
+            self._allowance -= 1
+            return
+        self.held += 1
+        self._changed.set()
+        try:
+            waits = [asyncio.ensure_future(e.wait()) for e in (self._open, stop)]
+            _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+        finally:
+            self.held -= 1
+
+    async def wait_held(self, count: int = 1) -> None:
+        """Wait until at least `count` requests are held at the gate (callers bound the wait)."""
+        while self.held < count:
+            self._changed.clear()
+            await self._changed.wait()

@@ -114,8 +114,13 @@ async def conversation(
     files: Path | None = None,
     double: BotApiDouble | None = None,
     set_menus: bool = False,
+    flood_control: bool = True,
 ) -> AsyncIterator[Conversation]:
-    """Start a double (unless given) and an initialised Application talking to it over HTTP."""
+    """Start a double (unless given) and an initialised Application talking to it over HTTP.
+
+    `flood_control=False` builds the Application without its rate limiter (see
+    `build_application`), for tests whose subject is not the pacing of sends.
+    """
     own = double is None
     double = double or BotApiDouble(FAKE_TOKEN, state_path=state, files_dir=files)
     if own:
@@ -123,7 +128,11 @@ async def conversation(
     if settings.liaison_chat_id and settings.liaison_chat_id not in double.state.chats:
         double.add_group_chat(settings.liaison_chat_id, "Liaison officers")
     app = build_application(
-        settings, base_url=double.base_url, base_file_url=double.base_file_url, set_menus=set_menus
+        settings,
+        base_url=double.base_url,
+        base_file_url=double.base_file_url,
+        set_menus=set_menus,
+        flood_control=flood_control,
     )
     try:
         await app.initialize()

@@ -98,12 +98,14 @@ async def test_cancel_while_running_stops_within_a_batch(conv):
     """Cancelled mid-way: the runner stops, the rest stays pending, the state cancelled."""
     chats = [7500 + i for i in range(60)]
     bid = await make_broadcast(conv, chats)
+    conv.double.gate.close(after=10)  # sends in flight when the cancel comes
     task = asyncio.create_task(engine.run_broadcast(conv.app, bid, concurrency=4))
-    await asyncio.sleep(0.6)
+    await asyncio.wait_for(conv.double.gate.wait_held(), 10)
     assert await engine.launch(conv.app, bid) is task  # one runner per broadcast
     async with db.session_scope() as s:
         row = await s.get(type(await broadcast(bid)), bid)
         row.state = "cancelled"
+    conv.double.gate.open()
     report = await asyncio.wait_for(task, 10)
     assert report.state == "cancelled"
     assert 0 < report.sent < 60 and report.sent + report.remaining == 60

@@ -24,11 +24,13 @@ async def test_crash_mid_way_then_restart_reaches_everyone(conv):
     chats = [8000 + i for i in range(40)]
     bid = await make_broadcast(conv, chats)
     clock.freeze(utcnow())
+    conv.double.gate.close(after=10)  # sends in flight when the process dies
     task = asyncio.create_task(engine.run_broadcast(conv.app, bid, concurrency=4))
-    await asyncio.sleep(0.5)
+    await asyncio.wait_for(conv.double.gate.wait_held(), 10)
     task.cancel()  # the process dies: no outcome written after this point
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    conv.double.gate.open()
     states = await deliveries(bid)
     assert "sending" in states.values() and "pending" in states.values()
     held = sum(1 for s in states.values() if s == "sending")

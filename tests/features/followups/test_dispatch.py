@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot import clock
 from bot.core.models import Person
 from bot.core.outbox import OutboxMessage
@@ -112,6 +114,7 @@ async def _people():
         return list(await s.scalars(select(Person)))
 
 
+@pytest.mark.flood_control  # the limiter's own retries come before the outbox's
 async def test_flood_limit_is_retried_later_and_sent_once(conv):
     """429 beyond PTB's own retries: the row waits retry_after, then goes out exactly once."""
     course = await add_course(ends=datetime(2018, 6, 3).date())

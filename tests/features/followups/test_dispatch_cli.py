@@ -1,36 +1,12 @@
-"""`python -m bot tick` as an operator runs it: fresh processes, the chat double's state."""
+"""`python -m bot tick` as an operator runs it: fresh starts, the chat double's state on disk."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from bot import db
 from tests.features.followups.test_schedule_fixtures import add_course
-
-
-@pytest.fixture
-def run(empty_url: str, tmp_path: Path):
-    """Run `python -m bot …` with a database and data directory of its own."""
-    env = {**os.environ, "DATABASE_URL": empty_url, "DATA_DIR": str(tmp_path / "data")}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-
-    def call(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-        )
-
-    return call
 
 
 async def _seed(url: str) -> None:
@@ -59,12 +35,12 @@ async def _seed(url: str) -> None:
         await db.dispose_db()
 
 
-def test_tick_sends_due_followups_once_and_the_button_works(run, empty_url):
+def test_tick_sends_due_followups_once_and_the_button_works(cli, empty_url):
     """tick --json: postcard return and evaluation, once; then the trainee presses Start."""
-    assert run("migrate").returncode == 0
-    assert run("chat", "--as", "1001", "--lang", "en", "/start").returncode == 0
+    assert cli("migrate").returncode == 0
+    assert cli("chat", "--as", "1001", "--lang", "en", "/start").returncode == 0
     asyncio.run(_seed(empty_url))
-    out = run("tick", "--now", "2018-10-03T12:00", "--json")
+    out = cli("tick", "--now", "2018-10-03T12:00", "--json")
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(x["kind"], x["state"], x["chat_id"]) for x in lines] == [
@@ -73,12 +49,12 @@ def test_tick_sends_due_followups_once_and_the_button_works(run, empty_url):
     ]
     assert lines[0]["due_at"] == "2018-08-03T01:00:00+00:00"
     assert set(lines[0]) == {"outbox_id", "kind", "chat_id", "person_id", "state", "due_at"}
-    again = run("tick", "--now", "2018-10-03T12:05", "--json")
+    again = cli("tick", "--now", "2018-10-03T12:05", "--json")
     assert again.returncode == 0 and again.stdout == ""
-    pressed = run("chat", "--as", "1001", "--json", "--press", "Start")
+    pressed = cli("chat", "--as", "1001", "--json", "--press", "Start")
     assert pressed.returncode == 0, pressed.stderr
     assert pressed.stdout.strip()
-    plain = run("tick", "--now", "2018-10-10T12:00")
+    plain = cli("tick", "--now", "2018-10-10T12:00")
     assert plain.returncode == 0, plain.stderr
     # Started but not finished: the first reminder goes out, printed as `chat` prints it.
     assert "evaluation_nudge_1 → 1001: sent" in plain.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -64,18 +62,11 @@ def test_committed_template_is_the_generated_one():
         assert rows == list(generated[name].iter_rows(max_row=2, values_only=True))
 
 
-def test_cli_writes_the_template_without_a_database(tmp_path):
+def test_cli_writes_the_template_without_a_database(cli, tmp_path):
     """`python -m bot import --template OUT` needs no database; .csv gives one kind."""
-    env = {"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none", "PATH": "/usr/bin"}
+    nowhere = {"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"}
     for out in ("t.xlsx", "sessions.csv"):
-        done = subprocess.run(
-            [sys.executable, "-m", "bot", "import", "--template", str(tmp_path / out)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = cli("import", "--template", str(tmp_path / out), extra=nowhere)
         assert done.returncode == 0, done.stderr
     header = (tmp_path / "sessions.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header.startswith("과정코드,날짜,시작시각")
