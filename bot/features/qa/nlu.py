@@ -24,8 +24,6 @@ __all__ = [
     "Lexicon",
     "Understanding",
     "detect_locale",
-    "engine_for",
-    "understand",
 ]
 
 INTENTS = (
@@ -241,30 +239,3 @@ class Engine:
         if anchored:
             return "schedule", 0.9 if cue or course_word else 0.7
         return "unknown", 0.1
-
-
-_ENGINES: list[tuple[Catalogue, Lexicon, Engine]] = []
-
-
-def engine_for(catalogue: Catalogue, lexicon: Lexicon) -> Engine:
-    """The cached engine of this catalogue and lexicon object (built on first use)."""
-    for cat, lex, eng in _ENGINES:
-        if cat is catalogue and lex is lexicon:
-            return eng
-    eng = Engine(catalogue, lexicon)
-    # Keep a few: the bot reloads the catalogue after staff edits, old ones must not pile up.
-    _ENGINES.insert(0, (catalogue, lexicon, eng))
-    del _ENGINES[4:]
-    return eng
-
-
-def understand(
-    text: str,
-    catalogue: Catalogue,
-    lexicon: Lexicon,
-    *,
-    locale: str | None = None,
-    today: date | None = None,
-) -> Understanding:
-    """Read one question against a catalogue, with the engine cached per catalogue and lexicon."""
-    return engine_for(catalogue, lexicon).understand(text, locale=locale, today=today)

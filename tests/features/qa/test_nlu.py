@@ -4,7 +4,6 @@ accents, Traditional Chinese, Russian inflections) and on hostile input."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import date
 from pathlib import Path
 
@@ -12,15 +11,10 @@ import pytest
 
 from bot import db
 from bot.db import Base
-from bot.features.qa.nlu import (
-    INTENTS,
-    Filters,
-    Lexicon,
-    Understanding,
-    detect_locale,
-    engine_for,
-    understand,
-)
+from bot.features.qa import service
+from bot.features.qa.knowledge import CACHE
+from bot.features.qa.nlu import INTENTS, Engine, Filters, Lexicon, Understanding, detect_locale
+from bot.features.qa.nlu_text import MAX_CHARS
 from bot.features.schedule.service import Catalogue, load_catalogue
 
 TODAY = date(2026, 3, 1)  # the sample programme's latest year, 2018, is then the default
@@ -53,9 +47,15 @@ def lexicon() -> Lexicon:
     return Lexicon.from_file()
 
 
-def ask(text: str, catalogue: Catalogue, lexicon: Lexicon, **kw) -> Understanding:
+@pytest.fixture(scope="module")
+def engine(catalogue: Catalogue, lexicon: Lexicon) -> Engine:
+    """The engine the service builds, once for the module (building one takes ~30 ms)."""
+    return Engine(catalogue, lexicon)
+
+
+def ask(text: str, engine: Engine, **kw) -> Understanding:
     """Understand a question as of TODAY."""
-    return understand(text, catalogue, lexicon, today=TODAY, **kw)
+    return engine.understand(text, today=TODAY, **kw)
 
 
 CASES = [
@@ -252,8 +252,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "intent", "codes"), CASES)
-def test_paraphrases(text, intent, codes, catalogue, lexicon):
-    u = ask(text, catalogue, lexicon)
+def test_paraphrases(text, intent, codes, engine, catalogue):
+    u = ask(text, engine)
     assert u.intent == intent
     if intent == "schedule":
         got = tuple(sorted(c.code for c in u.courses))
@@ -294,88 +294,101 @@ def test_detect_locale(text, hint, locale):
         "水" * 5000,
     ],
 )
-def test_noise_is_unknown(text, catalogue, lexicon):
-    u = ask(text, catalogue, lexicon, locale="en")
+def test_noise_is_unknown(text, engine):
+    u = ask(text, engine, locale="en")
     assert u.intent == "unknown"
     assert u.courses == ()
     assert u.intent in INTENTS
 
 
-def test_long_input_is_bounded_and_fast(catalogue, lexicon):
+def test_long_input_is_bounded(engine):
+    """Only the first MAX_CHARS characters are read: the work per message is bounded."""
     text = "When is the water management course? " + "Please tell me more. " * 240
     assert len(text) > 5000
-    start = time.perf_counter()
-    u = ask(text, catalogue, lexicon)
-    assert time.perf_counter() - start < 0.5
+    u = ask(text, engine)
     assert u.intent == "schedule"
     assert {c.code for c in u.courses} == {"2018-02", "2018-08"}
+    late = "Please tell me more. " * (MAX_CHARS // 20) + "When is the water management course?"
+    assert ask(late, engine).courses == ()  # the question came after the bound
 
 
-def test_written_language_is_not_a_filter(catalogue, lexicon):
-    es = ask("¿Cuándo es el curso de agua?", catalogue, lexicon)
+def test_written_language_is_not_a_filter(engine):
+    es = ask("¿Cuándo es el curso de agua?", engine)
     assert es.locale == "es"
     assert es.filters.languages == frozenset()
-    spanish = ask("Which course is taught in Spanish?", catalogue, lexicon)
+    spanish = ask("Which course is taught in Spanish?", engine)
     assert spanish.filters.languages == {"es"}
     assert [c.code for c in spanish.courses] == ["2018-01"]
 
 
-def test_filters_and_year(catalogue, lexicon):
-    u = ask("Когда курс по умному городу для Киева?", catalogue, lexicon)
+def test_filters_and_year(engine):
+    u = ask("Когда курс по умному городу для Киева?", engine)
     assert u.filters.themes == {"smart_city"}
     assert u.filters.cities == {"kyiv"}
     assert u.filters.year == 2018
-    old = ask("Water courses in 2017?", catalogue, lexicon)
+    old = ask("Water courses in 2017?", engine)
     assert old.filters.year == 2017
     assert [c.code for c in old.courses] == ["2017-04"]
-    ru_old = ask("Какие курсы по водным ресурсам были в 2017 году?", catalogue, lexicon)
+    ru_old = ask("Какие курсы по водным ресурсам были в 2017 году?", engine)
     assert [c.code for c in ru_old.courses] == ["2017-04"]
 
 
-def test_courses_sorted_by_start(catalogue, lexicon):
-    u = ask("List all courses", catalogue, lexicon)
+def test_courses_sorted_by_start(engine):
+    u = ask("List all courses", engine)
     starts = [c.starts for c in u.courses if c.starts]
     assert starts == sorted(starts)
     assert u.courses[-1].starts is None  # the course still to be agreed comes last
 
 
-def test_programme_day_and_session(catalogue, lexicon):
-    u = ask("When is tomorrow's site visit?", catalogue, lexicon)
+def test_programme_day_and_session(engine):
+    u = ask("When is tomorrow's site visit?", engine)
     assert (u.intent, u.filters.day, u.filters.session_kinds) == (
         "programme",
         "tomorrow",
         {"site_visit"},
     )
-    assert ask("где лекция в четверг?", catalogue, lexicon).filters.day == "thu"
-    assert ask("What is on 2018-05-15?", catalogue, lexicon).filters.day == "2018-05-15"
+    assert ask("где лекция в четверг?", engine).filters.day == "thu"
+    assert ask("What is on 2018-05-15?", engine).filters.day == "2018-05-15"
 
 
-def test_faq_intent_keeps_named_course(catalogue, lexicon):
-    u = ask("How do I apply for the water course?", catalogue, lexicon)
+def test_faq_intent_keeps_named_course(engine):
+    u = ask("How do I apply for the water course?", engine)
     assert u.intent == "apply"
     assert {c.code for c in u.courses} == {"2018-02", "2018-08"}
-    assert ask("How do I apply?", catalogue, lexicon).courses == ()
+    assert ask("How do I apply?", engine).courses == ()
 
 
 def test_rows_and_file_agree_and_staff_synonym(catalogue):
     rows = list(Lexicon.from_file())
     from_rows = Lexicon.from_rows(rows)
     question = "When is the hydrology course?"
-    assert understand(question, catalogue, from_rows, today=TODAY).filters.themes == frozenset()
+    assert ask(question, Engine(catalogue, from_rows)).filters.themes == frozenset()
     edited = Lexicon.from_rows([*rows, ("theme", "water", "en", "hydrology")])
-    u = understand(question, catalogue, edited, today=TODAY)
+    u = ask(question, Engine(catalogue, edited))
     assert u.filters.themes == {"water"}
     assert {c.code for c in u.courses} == {"2018-02", "2018-08"}
 
 
-def test_engine_cached_and_fast(catalogue, lexicon):
-    assert engine_for(catalogue, lexicon) is engine_for(catalogue, lexicon)
-    questions = [text for text, _, _ in CASES]
-    ask(questions[0], catalogue, lexicon)
-    start = time.perf_counter()
-    for q in questions:
-        ask(q, catalogue, lexicon)
-    assert (time.perf_counter() - start) / len(questions) < 0.005
+async def test_the_service_builds_its_engine_once_per_catalogue(sample, monkeypatch):
+    """Questions reuse one engine; an import or edit (cache invalidated) builds a new one.
+
+    Speed itself is measured by bench/qa_latency.py, not by a timed test.
+    """
+    built: list[Engine] = []
+
+    class Counted(Engine):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(service, "Engine", Counted)
+    CACHE.invalidate()
+    for text in ("When is the water course?", "¿Cuánto cuesta?", "Когда курс?"):
+        await service.answer_question(text, today=TODAY)
+    assert len(built) == 1
+    CACHE.invalidate()  # what an import or a staff edit does
+    await service.answer_question("When is the water course?", today=TODAY)
+    assert len(built) == 2
 
 
 def test_empty_filters_default():
@@ -384,7 +397,5 @@ def test_empty_filters_default():
 
 async def test_with_loaded_database(sample, lexicon):
     catalogue = await load_catalogue()
-    u = understand(
-        "¿Hay algún curso para funcionarios de Tashkent?", catalogue, lexicon, today=TODAY
-    )
+    u = ask("¿Hay algún curso para funcionarios de Tashkent?", Engine(catalogue, lexicon))
     assert (u.intent, u.locale, [c.code for c in u.courses]) == ("schedule", "es", ["2018-02"])

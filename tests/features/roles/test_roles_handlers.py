@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.features.broadcasts import scope as br_scope
 from bot.features.roles import service
 from tests.conftest import ADMIN_ID
 from tests.features.roles.roles_fixtures import (
@@ -164,7 +165,6 @@ async def test_liaison_scope_after_redeem(conv, sample):
 
 async def test_citynet_liaison_broadcasts_only_to_citynet_courses(conv, sample):
     """A CITYNET officer may open /broadcast, and address CITYNET's course but no other."""
-    br_scope = pytest.importorskip("bot.features.broadcasts.scope")
     await hello(conv, LIAISON_ID, "Aigerim", "ru")
     await conv.send(ADMIN_ID, f"/grant {LIAISON_ID} liaison CITYNET")
     events = await conv.send(LIAISON_ID, "/broadcast")

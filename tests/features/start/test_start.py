@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot import db
 from bot.core.models import Person
 from bot.transport.harness import conversation
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, LIAISON_CHAT
 
 
 async def _person(telegram_id: int) -> Person:
@@ -90,10 +90,20 @@ async def test_staff_may_choose_korean(conv):
 
 
 async def test_huge_and_exotic_text_gets_an_answer(conv):
-    """A 5 000-character message with emoji and mixed scripts is answered, not crashed on."""
+    """A 5 000-character message with emoji and mixed scripts gets the honest "no answer" in
+    the sender's language with the offer of a person, and the question reaches the liaison
+    chat within Telegram's message limit."""
     text = ("Привет 你好 ¡hola! 🙂 " * 300)[:5000]
     events = await conv.send(1005, text, lang="ru")
-    assert events and all(e.text for e in events)
+    assert [e.text for e in events] == [
+        "Извините, у меня пока нет ответа на этот вопрос.",
+        "Хотите, чтобы я передал ваш вопрос сотрудникам программы?",
+    ]
+    assert [b["text"] for b in events[-1].buttons[0]] == ["✉️ Отправить сотруднику", "Нет, спасибо"]
+    events = await conv.press(1005, "✉️ Отправить сотруднику")
+    [relayed] = [e for e in events if e.chat_id == LIAISON_CHAT]
+    assert text[:1000] in relayed.text and len(relayed.text) <= 4096
+    assert events[-1].chat_id == 1005 and events[-1].text.startswith("Ваш вопрос отправлен")
 
 
 async def test_database_down_says_temporarily_unavailable(conv):
