@@ -1,4 +1,4 @@
-"""Command line: migrate, import-sample, stats, run, chat, demo, export."""
+"""liaison-bot's command line: run the bot, manage its database and data, try it offline."""
 
 from __future__ import annotations
 
@@ -317,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="Demo")
     p.add_argument("--lang", default="en")
     p.add_argument("--now", default=None, help="the bot's clock (default: 2018-01-02 10:00)")
+    p.add_argument("--fresh", action="store_true", help="start over on a new demo database")
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -211,6 +211,7 @@ def cli(
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
             finally:
+                clock.freeze(None)  # chat and demo set the bot's clock
                 get_settings.cache_clear()
                 root.handlers[:] = saved[0]  # main() installs its own handler on the root
                 root.setLevel(saved[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 
 from bot import clock
@@ -13,8 +14,9 @@ from bot.transport.chat import prepare_database
 from bot.transport.harness import conversation
 
 INTRO = """liaison-bot demo — you are Telegram user {uid} ({lang}); the bot's clock is {now}.
-Type a message and press Enter. Buttons appear as [1] [2] …: type the number to press one.
-/quit ends the demo. Everything is stored in {db}.
+You have just sent /start. Type a message and press Enter. Buttons appear as [1] [2] …: type
+the number to press one. /quit ends the demo. Everything is stored in {db}
+(kept between runs; --fresh starts over, e.g. to be greeted in another --lang).
 """
 
 
@@ -29,6 +31,10 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Chat with the bot in the terminal until /quit or end of input."""
     # The demo always uses its own SQLite file so it never touches a real database.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    files = settings.data_dir / "demo-files"
+    if args.fresh:
+        (settings.data_dir / "demo.db").unlink(missing_ok=True)
+        shutil.rmtree(files, ignore_errors=True)  # the double's chats and files go with it
     demo_db = f"sqlite+aiosqlite:///{(settings.data_dir / 'demo.db').resolve()}"
     demo_settings = settings.model_copy(update={"database_url": demo_db})
     now = clock.parse_instant(args.now or "2018-01-02T10:00", settings.timezone)
@@ -36,7 +42,6 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     await prepare_database(demo_settings)
     shown = now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z")
     print(INTRO.format(uid=args.user_id, lang=args.lang, now=shown, db=demo_settings.db_url))
-    files = settings.data_dir / "demo-files"
     async with conversation(demo_settings, files=files) as conv:
         double = conv.double
         conv.user(args.user_id, args.name, args.lang)

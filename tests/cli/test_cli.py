@@ -3,6 +3,7 @@ process, through `cli`; across real processes where that boundary is what is tes
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -76,3 +77,18 @@ def test_run_without_token_and_outdated_schema(cli):
     assert out.returncode == 2 and "TELEGRAM_BOT_TOKEN" in out.stderr
     out = cli("run", extra={"TELEGRAM_BOT_TOKEN": "1:x"})
     assert out.returncode == 1 and "python -m bot migrate" in out.stderr
+
+
+def test_demo_keeps_its_database_and_fresh_starts_over(cli, monkeypatch):
+    """The demo greets in --lang; a later run keeps the confirmed language; --fresh resets."""
+
+    def demo(*args: str, keys: str = "/quit\n"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(keys))
+        done = cli("demo", *args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first = demo("--lang", "en", keys="1\n/quit\n")  # [1] English: confirms the language
+    assert "bot> Hello" in first and "Done. Language: English." in first
+    assert "bot> Hello" in demo("--lang", "ru")  # the stored choice wins over --lang
+    assert "bot> Здравствуйте" in demo("--fresh", "--lang", "ru")
