@@ -25,6 +25,7 @@ TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 SQL_PARAMETERS = re.compile(r"\[parameters: .*?\]$", re.MULTILINE)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access", "alembic", "uvicorn")
+NOISY += ("matplotlib",)  # "generated new fontManager" on a machine's first chart
 
 
 class RedactFilter(logging.Filter):

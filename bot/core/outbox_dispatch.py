@@ -25,6 +25,7 @@ from telegram.error import Forbidden, RetryAfter
 from bot.clock import utcnow
 from bot.core.models import Person
 from bot.core.outbox import OutboxMessage
+from bot.core.ratelimit import retry_seconds
 from bot.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -129,11 +130,6 @@ async def claim(
     return claimed
 
 
-def _retry_seconds(exc: RetryAfter) -> float:
-    value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 async def _mark(
     item: OutboxItem,
     sender: Sender,
@@ -164,7 +160,7 @@ async def _mark(
             if person is not None:
                 person.blocked_at = now
         elif isinstance(exc, RetryAfter):
-            row.state, row.due_at = "pending", now + timedelta(seconds=_retry_seconds(exc))
+            row.state, row.due_at = "pending", now + timedelta(seconds=retry_seconds(exc))
         else:
             # Network trouble, 5xx, or a group that removed the bot (Forbidden without a
             # person): all may heal, so back off and try again, up to MAX_ATTEMPTS.
