@@ -111,7 +111,14 @@ class _Run:
         async with self._write_lock:
             batch, self.outcomes = self.outcomes, []
             started = time.perf_counter()
-            await store.record(self.owner, batch, utcnow())
+            try:
+                await store.record(self.owner, batch, utcnow())
+            except BaseException:
+                # Not written (a stop cancelled the writer mid-write, or the database failed):
+                # keep the outcomes for the next write, else sent rows stay "sending" and go
+                # out again after the lease. Recording twice is harmless (state = sending).
+                self.outcomes = batch + self.outcomes
+                raise
             self.timings["record"] += time.perf_counter() - started
 
     async def _writer(self) -> None:

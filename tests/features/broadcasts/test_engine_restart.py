@@ -85,3 +85,32 @@ async def test_a_due_scheduled_broadcast_fires_exactly_once(conv):
     assert received(conv, chats) == dict.fromkeys(chats, 1)
     row = await broadcast(bid)
     assert row.state == "done" and row.progress_message_id is not None
+
+
+async def test_a_stop_during_a_slow_write_loses_no_outcome(conv, monkeypatch):
+    """Stopping while the periodic write is still in the database: the outcomes it carried
+    are written by the final write, so no sent row stays "sending" (and is sent again)."""
+    from bot.features.broadcasts import engine_store
+
+    chats = [8300 + i for i in range(30)]
+    bid = await make_broadcast(conv, chats)
+    real_record, entered = engine_store.record, asyncio.Event()
+
+    async def slow_first_write(owner, outcomes, now):
+        if outcomes and not entered.is_set():
+            entered.set()
+            await asyncio.Event().wait()  # a database that does not answer in time
+        await real_record(owner, outcomes, now)
+
+    monkeypatch.setattr(engine_store, "record", slow_first_write)
+    monkeypatch.setattr(engine, "FLUSH_SECONDS", 0.01)
+    conv.double.gate.close(after=5)
+    task = asyncio.create_task(engine.run_broadcast(conv.app, bid, concurrency=4))
+    await asyncio.wait_for(entered.wait(), 10)  # the writer holds five outcomes
+    conv.app.bot_data["broadcasts_stopping"] = True  # what SIGTERM's stop callback sets
+    conv.double.gate.open()
+    await asyncio.wait_for(task, 10)
+    states = await deliveries(bid)
+    assert "sending" not in states.values()
+    sent = {chat for chat, n in received(conv, chats).items() if n}
+    assert sum(1 for s in states.values() if s == "sent") == len(sent) >= 5
