@@ -193,6 +193,13 @@ async def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     return await run_cli(args, settings)
 
 
+async def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
+    """Resolve city names against GeoNames (no database needed)."""
+    from bot.features.places.cli import run_cli
+
+    return await run_cli(args, settings)
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Interactive terminal chat on a local SQLite database with the sample data."""
     from bot.transport.demo import run_demo
@@ -311,6 +318,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="use the chat double even if a token is set"
     )
     p.set_defaults(func=cmd_tick)
+
+    p = sub.add_parser("places", help="what city a name means (GeoNames, any script)")
+    places = p.add_subparsers(dest="places_command", required=True)
+    p = places.add_parser("resolve", help="resolve a name, or one per stdin line with --batch")
+    p.add_argument("text", nargs="*")
+    p.add_argument("--batch", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_places)
 
     p = sub.add_parser("demo", help="interactive offline chat with the sample programme")
     p.add_argument("--as", dest="user_id", type=int, default=1001)

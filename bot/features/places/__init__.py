@@ -1,0 +1,6 @@
+"""Places as people write them: GeoNames cities by any name, script or spelling."""
+
+from bot.features.places.index import City, Index
+from bot.features.places.resolve import Resolution, country_of, default_index, resolve
+
+__all__ = ["City", "Index", "Resolution", "country_of", "default_index", "resolve"]

@@ -1,0 +1,146 @@
+"""What city a person means: their text against the GeoNames index, with honest ambiguity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+
+from bot.features.places.index import City, Index
+from bot.features.places.names import has_cjk, key, keys, split_qualifier
+
+# Another city with the same name counts as a real alternative when it has at least this
+# share of the first one's people (Valencia VE/ES, San José US/CR, Córdoba AR/ES), not when
+# it is a town next to a capital (Lagos, Portugal beside Lagos, Nigeria).
+AMBIGUOUS_SHARE = 0.2
+# Names of countries as people write them after a comma that CLDR does not list.
+COUNTRY_ALIASES = {
+    "phils": "PH",
+    "phil": "PH",
+    "ph": "PH",
+    "rp": "PH",
+    "usa": "US",
+    "us": "US",
+    "uk": "GB",
+    "uae": "AE",
+    "рф": "RU",
+    "россия": "RU",
+    "кр": "KG",
+    "рк": "KZ",
+    "руз": "UZ",
+    "中国大陆": "CN",
+    "大陆": "CN",
+    "中國大陸": "CN",
+    "prc": "CN",
+    "drc": "CD",
+    "rdc": "CD",
+}
+_NAME_LOCALES = ("en", "es", "ru", "zh", "zh_Hant", "ko", "fr", "pt", "id", "vi", "uz", "kk", "ky")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The city meant (None when unknown) and the candidates a person could choose from."""
+
+    city: City | None
+    candidates: tuple[City, ...]
+    ambiguous: bool
+
+    def as_json(self) -> dict:
+        """`places resolve --json`: name, country, timezone, geonameid and candidates."""
+        best = self.city
+        return {
+            "name": best.name if best else None,
+            "country": best.country if best else None,
+            "timezone": best.timezone if best else None,
+            "geonameid": best.geonameid if best else None,
+            "ambiguous": self.ambiguous,
+            "candidates": [
+                {
+                    "name": c.name,
+                    "country": c.country,
+                    "timezone": c.timezone,
+                    "geonameid": c.geonameid,
+                    "population": c.population,
+                }
+                for c in self.candidates
+            ],
+        }
+
+
+@cache
+def _countries() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code in _NAME_LOCALES:
+        for territory, name in Locale.parse(code).territories.items():
+            if territory.isalpha() and len(territory) == 2:
+                table.setdefault(key(name), territory)
+    for territory in Locale.parse("en").territories:
+        if territory.isalpha() and len(territory) == 2:
+            table.setdefault(territory.casefold(), territory)
+    table.update(COUNTRY_ALIASES)
+    return table
+
+
+def country_of(text: str | None) -> str | None:
+    """The ISO code of a country as written ("Kyrgyzstan", "Кыргызстан", "Phils", "中国")."""
+    return _countries().get(key(text or "")) if text else None
+
+
+@cache
+def _chinese_variants(text: str) -> tuple[str, ...]:
+    # GeoNames often lists a Chinese name in one script only: try the other as well.
+    from opencc import OpenCC
+
+    return tuple(OpenCC(config).convert(text) for config in ("t2s", "s2t"))
+
+
+def _candidate_keys(name: str) -> list[str]:
+    out = list(keys(name))
+    if has_cjk(name):
+        for variant in _chinese_variants(name):
+            out.extend(k for k in keys(variant) if k not in out)
+    return out
+
+
+def _find(index: Index, name: str) -> list[City]:
+    for candidate in _candidate_keys(name):
+        if found := index.lookup(candidate):
+            return found
+    return []
+
+
+def resolve(text: str, index: Index) -> Resolution:
+    """The city in `text`: exact names first, then without administrative words; a country
+    after a comma narrows the choice; several real alternatives make it ambiguous."""
+    name, qualifier = split_qualifier(text or "")
+    country = country_of(qualifier)
+    found = _find(index, name) if name else []
+    if not found and qualifier:
+        found = _find(index, text)  # a comma inside a name, or the province came first
+    if country:
+        found = [c for c in found if c.country == country] or found
+    if not found:
+        return Resolution(None, (), False)
+    best, seen, candidates = found[0], set(), []
+    for city in found:
+        place = (city.country, city.timezone, city.name)
+        if place not in seen:
+            seen.add(place)
+            candidates.append(city)
+    home = (best.country, best.timezone)
+    rivals = [c for c in candidates[1:] if (c.country, c.timezone) != home]
+    ambiguous = bool(rivals) and rivals[0].population >= best.population * AMBIGUOUS_SHARE
+    return Resolution(best, tuple(candidates[:5]), ambiguous and not country)
+
+
+def default_index(data_dir: Path) -> Index:
+    """The index kept beside the bot's data (built there on first use)."""
+    return _index(str(data_dir.resolve() / "places.sqlite"))
+
+
+@cache
+def _index(path: str) -> Index:
+    return Index(Path(path))
