@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     database_url: str | None = None
     data_dir: Path = Path("data")
+    # The GeoNames city index (built there on first use); default DATA_DIR/places.sqlite.
+    places_index: Path | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     liaison_chat_id: int | None = None
     timezone: str = "Asia/Seoul"
@@ -92,6 +94,11 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'liaison.db').resolve()}"
+
+    @property
+    def places_path(self) -> Path:
+        """Where the GeoNames city index lives."""
+        return self.places_index or self.data_dir / "places.sqlite"
 
     @property
     def tz(self) -> ZoneInfo:

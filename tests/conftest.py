@@ -28,6 +28,8 @@ from bot.config import Settings
 from bot.db import Base
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# The GeoNames city index is data, not state: one file for every test and run (gitignored).
+PLACES_INDEX = Path(__file__).resolve().parent.parent / "data" / "places.sqlite"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 ADMIN_ID = 9001
 LIAISON_CHAT = -100500
@@ -138,6 +140,7 @@ def settings(database: str, tmp_path: Path) -> Settings:
         _env_file=None,
         database_url=database,
         data_dir=tmp_path / "data",
+        places_index=PLACES_INDEX,
         admin_ids=[ADMIN_ID],
         liaison_chat_id=LIAISON_CHAT,
         timezone="Asia/Seoul",
@@ -193,7 +196,11 @@ def cli(
     from bot.config import get_settings
     from bot.features.qa.knowledge import CACHE
 
-    base = {"DATABASE_URL": empty_url, "DATA_DIR": str(tmp_path / "data")}
+    base = {
+        "DATABASE_URL": empty_url,
+        "DATA_DIR": str(tmp_path / "data"),
+        "PLACES_INDEX": str(PLACES_INDEX),
+    }
 
     def call(*args: str, extra: dict[str, str] | None = None) -> CliResult:
         root = logging.getLogger()

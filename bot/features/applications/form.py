@@ -1,7 +1,8 @@
 """The application form: its fields in order, their questions, and reading one answer.
 
 Answer keys (Application.answers), which the staff side reads: full_name, country, city,
-city_key, organisation, position, seniority, email, phone, language, motivation, consent.
+city_key, organisation, position, seniority, email, phone, language, motivation, consent;
+with a city found in GeoNames also geonameid, city_name, city_country and city_zone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from babel.numbers import format_decimal
 
 from bot.features.applications import validators as v
+from bot.features.places import Resolution, place_values
 from bot.i18n import N_, _, babel_locale
 
 
@@ -145,6 +147,11 @@ def problem_text(problem: v.Problem) -> str:
         return _(
             "I could not find this country. Please write its name again, for example in English."
         )
+    if problem.code == "city":
+        return _(
+            "I could not find this city. Please write the nearest large city (it sets the hour "
+            "my messages reach you), for example in English."
+        )
     if problem.code == "buttons":
         return _("Please choose one of the buttons.")
     return _("Please type your answer.")
@@ -152,15 +159,25 @@ def problem_text(problem: v.Problem) -> str:
 
 @dataclass(frozen=True)
 class Parsed:
-    """What a typed answer gives: values to store, a problem, or country choices to offer."""
+    """What a typed answer gives: values to store, a problem, or choices to offer (countries,
+    or cities as GeoNames ids with their button labels)."""
 
     values: dict = field(default_factory=dict)
     problem: v.Problem | None = None
     choices: tuple[str, ...] = ()
+    labels: dict = field(default_factory=dict)
 
 
-def read_typed(key: str, raw: str, locale: str, country: str | None, cities: list) -> Parsed:
-    """Check one typed answer for field `key`; pure apart from Babel's data."""
+def read_typed(
+    key: str,
+    raw: str,
+    locale: str,
+    country: str | None,
+    cities: list,
+    place: Resolution | None = None,
+) -> Parsed:
+    """Check one typed answer for field `key`; pure apart from Babel's data. For the city,
+    `place` is what GeoNames made of the text."""
     spec = BY_KEY[key]
     if not spec.typed:
         return Parsed(problem=v.Problem("buttons"))
@@ -180,8 +197,26 @@ def read_typed(key: str, raw: str, locale: str, country: str | None, cities: lis
             return Parsed(problem=v.Problem("country"))
         return Parsed({"country": codes[0]}) if len(codes) == 1 else Parsed(choices=tuple(codes))
     if key == "city":
-        return Parsed({"city": text, "city_key": v.match_city(text, country, cities)})
+        return _read_city(text, country, cities, place)
     return Parsed({key: text})
+
+
+def _read_city(text: str, country: str | None, cities: list, place: Resolution | None) -> Parsed:
+    values = {"city": text, "city_key": v.match_city(text, country, cities)}
+    if place is None or place.city is None:
+        # A partner city the catalogue knows still counts; anything else needs a place we
+        # can find, or follow-ups would come at the wrong hour.
+        return Parsed(values) if values["city_key"] else Parsed(problem=v.Problem("city"))
+    if place.ambiguous:
+        names = babel_locale().territories
+        return Parsed(
+            choices=tuple(str(c.geonameid) for c in place.candidates),
+            labels={
+                str(c.geonameid): f"{c.name}, {names.get(c.country, c.country)}"
+                for c in place.candidates
+            },
+        )
+    return Parsed({**values, **place_values(place.city)})
 
 
 def read_choice(key: str, value: str) -> dict | None:

@@ -14,6 +14,7 @@ from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications import form, rules, service
 from bot.features.applications import keyboards as kb
 from bot.features.applications.service import AppView
+from bot.features.places import default_index
 from bot.features.schedule.keyboards import add_card_button
 from bot.features.start.handlers import add_start_payload
 from bot.i18n import N_, _, fmt_date_range, pick
@@ -25,15 +26,22 @@ def _today(context: BotContext):
     return rules.local_today(utcnow(), context.settings.timezone)
 
 
-def _question(app: AppView, key: str, choices: tuple[str, ...] = ()) -> tuple[str, object]:
-    """The text and buttons asking `key` (country candidates when `choices` is given)."""
+def _question(
+    app: AppView, key: str, choices: tuple[str, ...] = (), labels: dict | None = None
+) -> tuple[str, object]:
+    """The text and buttons asking `key` (country or city candidates when `choices` is given)."""
     keys = [f.key for f in form.FIELDS]
     head = f"{keys.index(key) + 1}/{len(keys)}. "
-    if choices:
+    if choices and key == "city":
+        text = _(
+            "Which of these cities do you mean? If none, write the name again with the "
+            "country, e.g. “Valencia, Spain”."
+        )
+    elif choices:
         text = _("Which of these countries do you mean?")
     else:
         text = form.prompt(key)
-    markup = kb.choice_keyboard(app.id, key, choices or form.BY_KEY[key].choices)
+    markup = kb.choice_keyboard(app.id, key, choices or form.BY_KEY[key].choices, labels)
     return head + text, markup
 
 
@@ -50,13 +58,15 @@ def summary_text(app: AppView) -> str:
     return "\n".join(lines)
 
 
-async def ask(chat: Chat, app: AppView, choices: tuple[str, ...] = ()) -> None:
+async def ask(
+    chat: Chat, app: AppView, choices: tuple[str, ...] = (), labels: dict | None = None
+) -> None:
     """Send what the draft waits for: the current question, or the summary."""
     step = (app.step or "").removeprefix(service.PAUSED)
     if step == form.SUMMARY:
         await chat.send_message(summary_text(app), reply_markup=kb.summary_keyboard(app.id))
         return
-    text, markup = _question(app, step.removeprefix(service.EDIT), choices)
+    text, markup = _question(app, step.removeprefix(service.EDIT), choices, labels)
     await chat.send_message(text, reply_markup=markup)
 
 
@@ -137,13 +147,14 @@ async def form_text(update: Update, context: BotContext) -> bool:
     user, message = context.user, update.effective_message
     if user is None or message is None or update.effective_chat is None:
         return False
-    result = await service.answer_text(user.person_id, message.text or "", user.locale)
+    places = default_index(context.settings.places_path)
+    result = await service.answer_text(user.person_id, message.text or "", user.locale, places)
     if result is None:
         return False
     chat = update.effective_chat
     if result.problem is not None:
         await message.reply_text(form.problem_text(result.problem))
-    await ask(chat, result.app, result.choices)
+    await ask(chat, result.app, result.choices, result.labels)
     return True
 
 
@@ -166,8 +177,9 @@ async def _refuse(query: CallbackQuery) -> None:
 
 async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: kb.Press) -> None:
     assert context.user is not None and press.app_id is not None
+    places = default_index(context.settings.places_path)
     result = await service.answer_choice(
-        context.user.person_id, press.app_id, press.field, press.value
+        context.user.person_id, press.app_id, press.field, press.value, places
     )
     if result is None:
         await _refuse(query)

@@ -91,8 +91,19 @@ def resume_keyboard(app_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button]])
 
 
-def choice_keyboard(app_id: int, key: str, values: Sequence[str]) -> InlineKeyboardMarkup | None:
-    """Buttons answering a field; None for a field answered by typing only."""
+def choice_keyboard(
+    app_id: int, key: str, values: Sequence[str], labels: dict | None = None
+) -> InlineKeyboardMarkup | None:
+    """Buttons answering a field (`labels` names values that have no fixed label, such as
+    candidate cities); None for a field answered by typing only."""
+    if labels:
+        # Candidate cities: one a row, "Valencia, Venezuela" is too long to pair.
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(labels.get(v, v), callback_data=f"ap:ch:{app_id}:{key}:{v}")]
+                for v in values
+            ]
+        )
     if key == "country":
         names = babel_locale().territories
         labels = [(v, names.get(v, v)) for v in values]

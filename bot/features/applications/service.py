@@ -8,7 +8,8 @@ summary after it), each prefixed with "paused:" while the person is not filling 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, select
@@ -19,7 +20,8 @@ from bot.core.models import City, Person
 from bot.db import session_scope
 from bot.features.applications import form, rules
 from bot.features.applications.models import Application
-from bot.features.applications.validators import Problem, city_spellings
+from bot.features.applications.validators import Problem, city_spellings, match_city
+from bot.features.places import Index, place_values, resolve
 from bot.features.schedule.models import Course
 from bot.features.schedule.service import CourseView, load_catalogue
 from bot.i18n import pick
@@ -74,6 +76,7 @@ class Answered:
     app: AppView
     problem: Problem | None = None
     choices: tuple[str, ...] = ()
+    labels: dict = field(default_factory=dict)  # button text of each choice, where not fixed
 
 
 @dataclass(frozen=True)
@@ -222,8 +225,12 @@ def _store(app: Application, key: str, values: dict) -> None:
     app.step = form.SUMMARY if (app.step or "").startswith(EDIT) else form.next_step(key)
 
 
-async def answer_text(person_id: int, text: str, locale: str) -> Answered | None:
-    """A typed answer to the active draft's field; None when no draft is waiting for one."""
+async def answer_text(
+    person_id: int, text: str, locale: str, places: Index | None = None
+) -> Answered | None:
+    """A typed answer to the active draft's field; None when no draft is waiting for one.
+
+    `places` is the GeoNames index a typed city is looked up in."""
     current = await active(person_id)
     if current is None or current.field is None:
         return None
@@ -233,19 +240,27 @@ async def answer_text(person_id: int, text: str, locale: str) -> Answered | None
         assert found is not None
         app, course = found
         country = (app.answers or {}).get("country")
-        cities = []
+        cities, place = [], None
         if key == "city":
             cities = city_spellings((await load_catalogue()).cities.values())
-        parsed = form.read_typed(key, text, locale, country, cities)
+            if places is not None:
+                # A lookup is one indexed query; the first ever builds the index (seconds).
+                place = await asyncio.to_thread(resolve, text.strip(), places, country)
+        parsed = form.read_typed(key, text, locale, country, cities, place)
         if parsed.values:
             _store(app, key, parsed.values)
             await session.flush()
-        return Answered(_view(app, course), parsed.problem, parsed.choices)
+        return Answered(_view(app, course), parsed.problem, parsed.choices, parsed.labels)
 
 
-async def answer_choice(person_id: int, app_id: int, key: str, value: str) -> Answered | None:
+async def answer_choice(
+    person_id: int, app_id: int, key: str, value: str, places: Index | None = None
+) -> Answered | None:
     """A pressed choice; None when the button is not for this person's current question."""
-    values = form.read_choice(key, value)
+    if key == "city":
+        values = await _city_choice(value, places)
+    else:
+        values = form.read_choice(key, value)
     async with session_scope() as session:
         found = await _owned(session, person_id, app_id)
         if values is None or found is None or found[0].status != "draft":
@@ -261,6 +276,18 @@ async def answer_choice(person_id: int, app_id: int, key: str, value: str) -> An
         await _pause_others(session, person_id, app.id)
         await session.flush()
         return Answered(_view(app, course))
+
+
+async def _city_choice(value: str, places: Index | None) -> dict | None:
+    # One of the candidate cities offered for an ambiguous name, by its GeoNames id.
+    if places is None or not value.isdigit():
+        return None
+    city = await asyncio.to_thread(places.get, int(value))
+    if city is None:
+        return None
+    spellings = city_spellings((await load_catalogue()).cities.values())
+    key = match_city(city.name, city.country, spellings)
+    return {"city": city.name, "city_key": key, **place_values(city)}
 
 
 async def start_edit(person_id: int, app_id: int, key: str) -> AppView | None:
@@ -310,7 +337,28 @@ async def _copy_profile(session, person_id: int, answers: dict) -> None:
         person.city_id = await session.scalar(
             select(City.id).where(City.key == answers["city_key"])
         )
+    elif answers.get("geonameid"):
+        person.city_id = await _geo_city(session, answers)
     person.consent_at = utcnow()
+
+
+async def _geo_city(session, answers: dict) -> int:
+    """The city row of a GeoNames city, created on first use: a new city is a city."""
+    key = f"gn:{answers['geonameid']}"
+    found = await session.scalar(select(City.id).where(City.key == key))
+    if found is not None:
+        return found
+    city = City(
+        key=key,
+        name=answers["city_name"],
+        country=answers["city_country"],
+        timezone=answers["city_zone"],
+        names={},
+        aliases=[answers["city"]] if answers.get("city") != answers["city_name"] else [],
+    )
+    session.add(city)
+    await session.flush()
+    return city.id
 
 
 async def list_for(person_id: int) -> list[AppView]:

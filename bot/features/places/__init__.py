@@ -1,6 +1,12 @@
 """Places as people write them: GeoNames cities by any name, script or spelling."""
 
 from bot.features.places.index import City, Index
-from bot.features.places.resolve import Resolution, country_of, default_index, resolve
+from bot.features.places.resolve import (
+    Resolution,
+    country_of,
+    default_index,
+    place_values,
+    resolve,
+)
 
-__all__ = ["City", "Index", "Resolution", "country_of", "default_index", "resolve"]
+__all__ = ["City", "Index", "Resolution", "country_of", "default_index", "place_values", "resolve"]

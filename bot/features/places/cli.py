@@ -11,7 +11,7 @@ from bot.features.places.resolve import default_index, resolve
 
 
 def _line(text: str, as_json: bool, settings: Settings) -> str:
-    found = resolve(text, default_index(settings.data_dir))
+    found = resolve(text, default_index(settings.places_path))
     if as_json:
         return json.dumps({"text": text, **found.as_json()}, ensure_ascii=False)
     if found.city is None:

@@ -112,14 +112,17 @@ def _find(index: Index, name: str) -> list[City]:
     return []
 
 
-def resolve(text: str, index: Index) -> Resolution:
+def resolve(text: str, index: Index, prefer: str | None = None) -> Resolution:
     """The city in `text`: exact names first, then without administrative words; a country
-    after a comma narrows the choice; several real alternatives make it ambiguous."""
+    after a comma (else `prefer`, the country the person gave, when a candidate is there)
+    narrows the choice; several real alternatives make it ambiguous."""
     name, qualifier = split_qualifier(text or "")
-    country = country_of(qualifier)
     found = _find(index, name) if name else []
     if not found and qualifier:
         found = _find(index, text)  # a comma inside a name, or the province came first
+    country = country_of(qualifier)
+    if country is None and prefer and any(c.country == prefer for c in found):
+        country = prefer
     if country:
         found = [c for c in found if c.country == country] or found
     if not found:
@@ -136,11 +139,22 @@ def resolve(text: str, index: Index) -> Resolution:
     return Resolution(best, tuple(candidates[:5]), ambiguous and not country)
 
 
-def default_index(data_dir: Path) -> Index:
-    """The index kept beside the bot's data (built there on first use)."""
-    return _index(str(data_dir.resolve() / "places.sqlite"))
+def default_index(path: Path) -> Index:
+    """The shared reader of the index file at `path` (Settings.places_path), built on first
+    use."""
+    return _index(str(path.resolve()))
 
 
 @cache
 def _index(path: str) -> Index:
     return Index(Path(path))
+
+
+def place_values(city: City) -> dict:
+    """What a form keeps of a resolved city: GeoNames id, English name, country, zone."""
+    return {
+        "geonameid": city.geonameid,
+        "city_name": city.name,
+        "city_country": city.country,
+        "city_zone": city.timezone,
+    }

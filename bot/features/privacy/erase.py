@@ -25,6 +25,7 @@ from bot.features.privacy.scrub import AuditScrubber
 
 # Application answers statistics need; every other answer (name, e-mail, motivation …) goes.
 KEPT_ANSWERS = ("country", "city", "city_key", "seniority", "language")
+KEPT_ANSWERS += ("geonameid", "city_name", "city_country", "city_zone")  # where the city is
 # Outbox payload keys that carry no personal data (ids and event names).
 KEPT_PAYLOAD = ("course_id", "postcard_id", "application_id", "handoff_id", "event")
 PERSON_FIELDS = (

@@ -94,6 +94,11 @@ async def test_full_spanish_application_with_error_edit_and_double_submit(sample
         "language": "es",
         "motivation": "Quiero aprender de los semáforos inteligentes de Seúl.",
         "consent": True,
+        # Where Buenos Aires is (GeoNames), for follow-ups at 10:00 there.
+        "geonameid": 3435910,
+        "city_name": "Buenos Aires",
+        "city_country": "AR",
+        "city_zone": "America/Argentina/Buenos_Aires",
     }
     async with db.session_scope() as s:
         person = await s.scalar(select(Person).where(Person.telegram_id == 7301))

@@ -4,21 +4,19 @@ no accents; ambiguity said honestly; the index built once, outside the bot's mem
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.features.places import Index, country_of, default_index, resolve
 from bot.features.places.names import keys, split_qualifier
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.conftest import PLACES_INDEX
 
 
 @pytest.fixture(scope="session")
 def index() -> Index:
-    """The index the bot uses by default (data/places.sqlite), built once if missing."""
-    return default_index(ROOT / "data")
+    """The index the tests share (data/places.sqlite), built once if missing."""
+    return default_index(PLACES_INDEX)
 
 
 @pytest.mark.parametrize(
@@ -79,13 +77,10 @@ def test_name_keys_and_qualifiers():
     assert split_qualifier("成都（四川）") == ("成都", "四川")
 
 
-def test_cli_prints_one_json_object_per_name(cli, index, monkeypatch, tmp_path):
+def test_cli_prints_one_json_object_per_name(cli, monkeypatch):
     """`places resolve --batch --json`: one line per input line, unknown as name null."""
     import io
 
-    resolve("Seoul", index)  # the shared index file exists from here on
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "places.sqlite").symlink_to(ROOT / "data" / "places.sqlite")
     monkeypatch.setattr("sys.stdin", io.StringIO("г. Бишкек\n\nNowhereville City\n"))
     done = cli("places", "resolve", "--batch", "--json")
     assert done.returncode == 0, done.stderr

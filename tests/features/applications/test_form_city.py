@@ -1,0 +1,91 @@
+"""The city question as trainees answer it: own script and administrative words, an ambiguous
+name offered as buttons, an unknown one asked again; the home zone follows the city."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import db
+from bot.core.models import City, Person
+from bot.features.applications.models import Application
+from bot.features.followups.schedule import home_zone
+from tests.features.applications.test_form import fill, start_form
+
+
+async def _answers(uid: int) -> dict:
+    async with db.session_scope() as s:
+        person = await s.scalar(select(Person).where(Person.telegram_id == uid))
+        app = await s.scalar(select(Application).where(Application.person_id == person.id))
+        return dict(app.answers)
+
+
+async def test_bishkek_in_russian_gets_bishkek_time(sample, conv):
+    """'г. Бишкек' from a Kyrgyz-language Telegram: GeoNames Bishkek; after submitting, the
+    person's city is a new city row in Asia/Bishkek, which their follow-ups use."""
+    await start_form(conv, 7401, lang="ky")
+    await fill(conv, 7401, [("text", "Айгуль Асанова"), ("text", "Кыргызстан")])
+    [question] = await conv.send(7401, "г. Бишкек")
+    assert question.text.startswith("4/11.")  # taken: on to the organisation
+    answers = await _answers(7401)
+    assert answers["city"] == "г. Бишкек"
+    assert (answers["geonameid"], answers["city_zone"]) == (1528675, "Asia/Bishkek")
+    rest = [
+        ("text", "Мэрия города Бишкек"),
+        ("text", "Главный специалист"),
+        ("press", "ap:ch:1:seniority:working"),
+        ("text", "aigul@bishkek.gov.kg"),
+        ("press", "ap:ch:1:phone:skip"),
+        ("press", "ap:ch:1:language:ru"),
+        ("text", "Хочу внедрить умный транспорт."),
+        ("press", "ap:ch:1:consent:yes"),
+        ("press", "ap:sub:1"),
+    ]
+    await fill(conv, 7401, rest)
+    async with db.session_scope() as s:
+        person = await s.scalar(select(Person).where(Person.telegram_id == 7401))
+        city = await s.get(City, person.city_id)
+        zone = await home_zone(s, person)
+    assert (city.key, city.name, city.country) == ("gn:1528675", "Bishkek", "KG")
+    assert city.aliases == ["г. Бишкек"] and str(zone) == "Asia/Bishkek"
+
+
+async def test_an_ambiguous_city_is_offered_as_buttons(sample, conv):
+    """'Valencia' from someone who gave another country: both Valencias to choose from."""
+    await start_form(conv, 7402, lang="en")
+    await fill(conv, 7402, [("text", "Ana Pérez"), ("text", "Kyrgyzstan")])
+    [question] = await conv.send(7402, "Valencia")
+    assert question.text.startswith("3/11. Which of these cities do you mean?")
+    labels = [b["text"] for row in question.buttons for b in row]
+    assert "Valencia, Venezuela" in labels and "Valencia, Spain" in labels
+    events = await conv.press(7402, "Valencia, Spain")
+    [next_question] = [e for e in events if e.method == "sendMessage"]
+    assert next_question.text.startswith("4/11.")
+    answers = await _answers(7402)
+    assert (answers["city"], answers["city_country"], answers["city_zone"]) == (
+        "Valencia",
+        "ES",
+        "Europe/Madrid",
+    )
+
+
+async def test_the_country_given_decides_and_forged_city_buttons_are_refused(sample, conv):
+    """Spain given first: 'Valencia' is Spain's. A forged city id is a stale button."""
+    await start_form(conv, 7403, lang="es")
+    await fill(conv, 7403, [("text", "Ana Pérez"), ("text", "España")])
+    [question] = await conv.send(7403, "valencia")
+    assert question.text.startswith("4/11.")
+    assert (await _answers(7403))["city_zone"] == "Europe/Madrid"
+    await conv.press_data(7403, question.message_id, "ap:ch:1:city:99999999")
+    assert conv.double.callback_answers[-1]["text"] == "Este botón ya no es válido."
+
+
+async def test_an_unknown_city_asks_for_the_nearest_large_one(sample, conv):
+    """Nothing found: asked again for the nearest large city; nothing stored meanwhile."""
+    await start_form(conv, 7404, lang="en")
+    await fill(conv, 7404, [("text", "Juan Dela Cruz"), ("text", "Philippines")])
+    [problem, again] = await conv.send(7404, "Barangay Nowhere Sur")
+    assert problem.text.startswith("I could not find this city. Please write the nearest")
+    assert again.text.startswith("3/11.") and "city" not in await _answers(7404)
+    [question] = await conv.send(7404, "Manila City")
+    assert question.text.startswith("4/11.")
+    assert (await _answers(7404))["city_zone"] == "Asia/Manila"
