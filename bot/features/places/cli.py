@@ -18,8 +18,10 @@ def _line(text: str, as_json: bool, settings: Settings) -> str:
         return f"{text}: unknown"
     city = found.city
     head = f"{text}: {city.name}, {city.country} ({city.timezone}, GeoNames {city.geonameid})"
-    if found.ambiguous:
-        others = "; ".join(f"{c.name}, {c.country}" for c in found.candidates[1:])
+    others = "; ".join(f"{c.name}, {c.country}" for c in found.candidates[1:])
+    if found.guessed:
+        head += " — a guess from a near spelling" + (f"; or: {others}" if others else "")
+    elif found.ambiguous:
         head += f" — ambiguous, also: {others}"
     return head
 

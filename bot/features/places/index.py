@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = 1  # bump when the keys or columns change: the file is rebuilt
+SCHEMA_VERSION = 5  # bump when the keys or columns change: the file is rebuilt
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class City:
     timezone: str  # IANA zone
     population: int
     admin1: str
+    # How well the name looked up fits: +2 the city goes by it exactly as typed, +1 it is
+    # the city's own name (3: own name as typed … 0: a foreign or old name, folded).
+    fit: int = 3
+    own: bool = True  # the city's own name folds to the name looked up (it is called so)
 
 
 def source_version() -> str:
@@ -66,15 +70,37 @@ class Index:
             return False
         return bool(row) and row[0] == source_version()
 
-    def lookup(self, name_key: str) -> list[City]:
-        """Cities one of whose names has this key, most populous first."""
+    def lookup(self, name_key: str, written: str = "") -> list[City]:
+        """Cities one of whose names has this key, best fit first: the city's own name as
+        `written` (Jayapura, not Jaipur, which has it as an old name), a name spelt exactly
+        so (Mansoura, Egypt, not Mansoûra, Algeria), the city's own name folded (Cancún, not
+        Changchun, whose Esperanto name folds alike); then the most populous."""
         rows = self._connect().execute(
-            "SELECT DISTINCT c.id, c.name, c.country, c.tz, c.population, c.admin1 "
+            "SELECT c.id, c.name, c.country, c.tz, c.population, c.admin1, "
+            "MAX(2 * (n.spelling = ?) + n.main) AS fit, c.key = ? "
             "FROM names n JOIN cities c ON c.id = n.city WHERE n.key = ? "
-            "ORDER BY c.population DESC",
-            (name_key,),
+            "GROUP BY c.id ORDER BY fit DESC, c.population DESC",
+            (written, name_key, name_key),
         )
-        return [City(*row) for row in rows]
+        return [City(*row[:6], fit=row[6], own=bool(row[7])) for row in rows]
+
+    def typo_names(self) -> tuple[list[str], list[int]]:
+        """Name keys to match misspellings against, with their city ids (kept once): every
+        city's own name, and the Latin-letter names of cities of 100 000+ people."""
+        with self._lock:
+            cached = getattr(self, "_typo", None)
+        if cached is None:
+            rows = self._connect().execute(
+                "SELECT DISTINCT n.key, n.city FROM names n JOIN cities c ON c.id = n.city "
+                "WHERE n.main = 1 OR (c.population >= 100000 AND n.key GLOB '[a-z]*' "
+                "AND n.key NOT GLOB '*[^a-z0-9]*')"
+            )
+            keys, ids = [], []
+            for name_key, city in rows:
+                keys.append(name_key)
+                ids.append(city)
+            cached = self._typo = (keys, ids)
+        return cached
 
     def get(self, geonameid: int) -> City | None:
         """One city by its GeoNames id."""

@@ -53,6 +53,7 @@ SUFFIXES = sorted(
         "region",
         "oblast",
         "district",
+        "town",
         "dc",
         "d c",
         "cdmx",
@@ -91,6 +92,20 @@ def fold(text: str) -> str:
 def key(text: str) -> str:
     """The lookup key of a name: folded, without spaces."""
     return fold(text).replace(" ", "")
+
+
+def spelling(text: str) -> str:
+    """A name as written, only width- and case-folded: "Mansoura" is not "Mansoûra" here."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def index_keys(name: str) -> set[str]:
+    """The keys a city's name is filed under: as written and, for a Chinese name, also
+    without its administrative suffix (GeoNames has 海防市 where people write 海防)."""
+    found = {key(name)}
+    if _CJK.search(name):
+        found.add(_strip_cjk(key(name)))
+    return {k for k in found if k}
 
 
 def _strip_words(folded: str) -> str:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from rapidfuzz import fuzz, process
 
 from bot.features.places.index import City, Index
-from bot.features.places.names import has_cjk, key, keys, split_qualifier
+from bot.features.places.names import has_cjk, key, keys, spelling, split_qualifier
 
 # Another city with the same name counts as a real alternative when it has at least this
 # share of the first one's people (Valencia VE/ES, San José US/CR, Córdoba AR/ES), not when
 # it is a town next to a capital (Lagos, Portugal beside Lagos, Nigeria).
 AMBIGUOUS_SHARE = 0.2
+# Misspellings: a city's own name this similar (rapidfuzz ratio, 0-100) is offered, to confirm.
+TYPO_SCORE = 85
+TYPO_MIN_LENGTH = 5
+TYPO_CANDIDATES = 5
 # Names of countries as people write them after a comma that CLDR does not list.
 COUNTRY_ALIASES = {
     "phils": "PH",
@@ -47,6 +54,7 @@ class Resolution:
     city: City | None
     candidates: tuple[City, ...]
     ambiguous: bool
+    guessed: bool = False  # found only as a near spelling of a city's name: to confirm
 
     def as_json(self) -> dict:
         """`places resolve --json`: name, country, timezone, geonameid and candidates."""
@@ -57,6 +65,7 @@ class Resolution:
             "timezone": best.timezone if best else None,
             "geonameid": best.geonameid if best else None,
             "ambiguous": self.ambiguous,
+            "guessed": self.guessed,
             "candidates": [
                 {
                     "name": c.name,
@@ -106,10 +115,32 @@ def _candidate_keys(name: str) -> list[str]:
 
 
 def _find(index: Index, name: str) -> list[City]:
+    written = spelling(name)
     for candidate in _candidate_keys(name):
-        if found := index.lookup(candidate):
+        if found := index.lookup(candidate, written):
             return found
     return []
+
+
+def _near(index: Index, name: str) -> list[City]:
+    # A misspelling ("Barranquila", "Phnom Phen"): the closest names of cities, best
+    # match first, then the most populous; short keys match too much to guess from.
+    names, ids = index.typo_names()
+    best: dict[int, float] = {}
+    for wanted in keys(name):
+        if len(wanted) < TYPO_MIN_LENGTH or has_cjk(wanted):
+            continue
+        hits = process.extract(
+            wanted, names, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE, limit=TYPO_CANDIDATES
+        )
+        for _, score, i in hits:
+            best[ids[i]] = max(best.get(ids[i], 0), score)
+    cities = [(score, index.get(gid)) for gid, score in best.items()]
+    ranked = sorted(
+        (pair for pair in cities if pair[1] is not None),
+        key=lambda pair: (-round(pair[0]), -pair[1].population),
+    )
+    return [city for _, city in ranked]
 
 
 def resolve(text: str, index: Index, prefer: str | None = None) -> Resolution:
@@ -123,6 +154,9 @@ def resolve(text: str, index: Index, prefer: str | None = None) -> Resolution:
     country = country_of(qualifier)
     if country is None and prefer and any(c.country == prefer for c in found):
         country = prefer
+    guessed = False
+    if not found:
+        found, guessed = _near(index, name), True
     if country:
         found = [c for c in found if c.country == country] or found
     if not found:
@@ -134,9 +168,16 @@ def resolve(text: str, index: Index, prefer: str | None = None) -> Resolution:
             seen.add(place)
             candidates.append(city)
     home = (best.country, best.timezone)
-    rivals = [c for c in candidates[1:] if (c.country, c.timezone) != home]
+    # A rival is another city called so (San Jose, US for San José, Costa Rica); a city that
+    # only has it as a foreign name (Changchun's Esperanto "Ĉanĉun" for Cancún) is none,
+    # unless the first is not called so either.
+    rivals = [
+        c for c in candidates[1:] if (c.country, c.timezone) != home and (c.own or not best.own)
+    ]
     ambiguous = bool(rivals) and rivals[0].population >= best.population * AMBIGUOUS_SHARE
-    return Resolution(best, tuple(candidates[:5]), ambiguous and not country)
+    # A guess from a misspelling is never taken silently: the person confirms it.
+    unsure = guessed or (ambiguous and not country)
+    return Resolution(best, tuple(candidates[:5]), unsure, guessed)
 
 
 def default_index(path: Path) -> Index:
@@ -158,3 +199,9 @@ def place_values(city: City) -> dict:
         "city_country": city.country,
         "city_zone": city.timezone,
     }
+
+
+def standard_offset(zone: str) -> float:
+    """Hours east of UTC in the zone's standard (not daylight saving) time, as of 2026."""
+    moment = datetime(2026, 1, 15, 12, tzinfo=ZoneInfo(zone))
+    return (moment.utcoffset() - (moment.dst() or timedelta())).total_seconds() / 3600
