@@ -89,3 +89,35 @@ async def test_an_unknown_city_asks_for_the_nearest_large_one(sample, conv):
     [question] = await conv.send(7404, "Manila City")
     assert question.text.startswith("4/11.")
     assert (await _answers(7404))["city_zone"] == "Asia/Manila"
+
+
+async def test_a_new_city_counts_in_the_statistics(sample, conv):
+    """Accepted applicants from Bishkek and Manila (cities the sample does not know) are two
+    more cities and countries in the year's statistics."""
+    from bot.features.stats.service import year_stats
+
+    before = await year_stats(2018)
+    for uid, country, city in ((7411, "Кыргызстан", "г. Бишкек"), (7412, "Philippines", "Manila")):
+        await start_form(conv, uid, lang="ru")
+        rest = [
+            ("text", "Test Person"),
+            ("text", country),
+            ("text", city),
+            ("text", "City hall"),
+            ("text", "Officer"),
+            ("press", "ap:ch:{app}:seniority:working"),
+            ("text", "person@city.gov"),
+            ("press", "ap:ch:{app}:phone:skip"),
+            ("press", "ap:ch:{app}:language:ru"),
+            ("text", "Motivation."),
+            ("press", "ap:ch:{app}:consent:yes"),
+            ("press", "ap:sub:{app}"),
+        ]
+        app = uid - 7410
+        await fill(conv, uid, [(k, v.format(app=app)) for k, v in rest])
+    async with db.session_scope() as s:
+        for app in await s.scalars(select(Application)):
+            assert app.status == "submitted", app.answers
+            app.status = "accepted"
+    after = await year_stats(2018)
+    assert (after.cities, after.countries) == (before.cities + 2, before.countries + 2)
