@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from babel.numbers import format_decimal
 
 from bot.features.applications import validators as v
-from bot.features.places import Resolution, place_values
+from bot.features.places import Resolution, place_values, same_name
 from bot.i18n import N_, _, babel_locale
 
 
@@ -117,7 +117,19 @@ def shown(key: str, answers: dict) -> str:
         return choice_label(key, value)
     if key == "country" and value:
         return babel_locale().territories.get(value, value)
+    if key == "city" and value:
+        return city_shown(answers)
     return "" if value is None else str(value)
+
+
+def city_shown(answers: dict) -> str:
+    """The city as typed and, when it reads differently, the place it was taken for:
+    "г. Бишкек (Bishkek, Kyrgyzstan)", so the person and staff see what was understood."""
+    typed, found = answers.get("city") or "", answers.get("city_name")
+    if not found or same_name(typed, found):
+        return typed
+    country = babel_locale().territories.get(answers.get("city_country") or "", "")
+    return f"{typed} ({', '.join(p for p in (found, country) if p)})"
 
 
 def _number(n: int) -> str:
@@ -149,8 +161,8 @@ def problem_text(problem: v.Problem) -> str:
         )
     if problem.code == "city":
         return _(
-            "I could not find this city. Please write the nearest large city (it sets the hour "
-            "my messages reach you), for example in English."
+            "I could not find this city. Please write it as it appears on a map, or the "
+            "nearest large city: it sets the hour my messages reach you."
         )
     if problem.code == "buttons":
         return _("Please choose one of the buttons.")

@@ -16,6 +16,8 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 
+from bot.features.places import country_of
+
 SHORT_LIMIT = 200
 LONG_LIMIT = 1000
 MIN_NAME = 2
@@ -111,6 +113,8 @@ def match_country(text: str, locale: str, limit: int = 4) -> list[str]:
         return []
     if folded in names:
         return sorted(names[folded])
+    if code := country_of(text):  # "Phils", "РФ", "Republic of Colombia", "中華人民共和國"
+        return [code]
     if len(folded) == 2 and folded.isalpha() and folded.upper() in Locale.parse("en").territories:
         return [folded.upper()]
     # Plain ratio, not WRatio: partial matches make "Bogota" look like a two-letter code.

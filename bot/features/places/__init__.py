@@ -1,6 +1,7 @@
 """Places as people write them: GeoNames cities by any name, script or spelling."""
 
 from bot.features.places.index import City, Index
+from bot.features.places.names import same_name
 from bot.features.places.resolve import (
     Resolution,
     country_of,
@@ -18,5 +19,6 @@ __all__ = [
     "default_index",
     "place_values",
     "resolve",
+    "same_name",
     "standard_offset",
 ]

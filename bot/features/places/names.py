@@ -12,7 +12,7 @@ import unicodedata
 from functools import cache
 
 # Words people put around a city's name ("city of", "г.", "市"), in the languages trainees
-# write and those of their home countries. Longest first, so "metropolitan city" goes whole.
+# write and those of their home countries.
 PREFIXES = sorted(
     (
         "г",
@@ -35,6 +35,23 @@ PREFIXES = sorted(
         "province of",
         "mairie de",
         "ville de",
+        # The office rather than the place: "Alcaldía Mayor de Bogotá", "Мэрия города Бишкек".
+        "alcaldia mayor de",
+        "alcaldia de",
+        "alcaldia",
+        "gobierno de",
+        "gobierno municipal de",
+        "municipalidad de",
+        "municipalidad provincial de",
+        "city government of",
+        "government of",
+        "office of the mayor of",
+        "мэрия",
+        "мэрия города",
+        "администрация",
+        "администрация города",
+        "акимат",
+        "акимат города",
     ),
     key=len,
     reverse=True,
@@ -54,6 +71,13 @@ SUFFIXES = sorted(
         "oblast",
         "district",
         "town",
+        "government",
+        "city government",
+        "municipal government",
+        "city hall",
+        "lgu",
+        "мэрия",
+        "акимат",
         "dc",
         "d c",
         "cdmx",
@@ -94,6 +118,11 @@ def key(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
+def same_name(one: str, other: str) -> bool:
+    """True when two names differ only in case, accents, punctuation or spacing."""
+    return key(one) == key(other)
+
+
 def spelling(text: str) -> str:
     """A name as written, only width- and case-folded: "Mansoura" is not "Mansoûra" here."""
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
@@ -108,19 +137,24 @@ def index_keys(name: str) -> set[str]:
     return {k for k in found if k}
 
 
-def _strip_words(folded: str) -> str:
-    changed = True
-    while changed and folded:
-        changed = False
-        for word in PREFIXES:
-            if folded.startswith(word + " ") and len(folded) > len(word) + 2:
-                folded, changed = folded[len(word) + 1 :], True
-                break
-        for word in SUFFIXES:
-            if folded.endswith(" " + word) and len(folded) > len(word) + 2:
-                folded, changed = folded[: -len(word) - 1], True
-                break
-    return folded
+def _strip_words(folded: str) -> list[str]:
+    """The text with administrative words taken off in every way, longest left first:
+    "quezon city government" gives "quezon city", then "quezon" (the first that names a city
+    wins, so a city whose name holds such a word keeps it)."""
+    found: set[str] = set()
+    frontier = [folded]
+    for _ in range(4):  # a name has at most a few such words around it
+        step = []
+        for text in frontier:
+            for word in PREFIXES:
+                if text.startswith(word + " ") and len(text) > len(word) + 2:
+                    step.append(text[len(word) + 1 :])
+            for word in SUFFIXES:
+                if text.endswith(" " + word) and len(text) > len(word) + 2:
+                    step.append(text[: -len(word) - 1])
+        frontier = [t for t in step if t not in found]
+        found.update(frontier)
+    return sorted(found, key=lambda t: (-len(t), t))
 
 
 def _strip_cjk(text: str) -> str:
@@ -135,11 +169,24 @@ def keys(text: str) -> tuple[str, ...]:
     """Keys to try for what a person typed, most literal first (no duplicates)."""
     folded = fold(text)
     out = [folded.replace(" ", "")]
-    bare = _strip_words(folded)
-    out.append(bare.replace(" ", ""))
-    if _CJK.search(bare):
-        out.append(_strip_cjk(bare.replace(" ", "")))
+    out += [step.replace(" ", "") for step in _strip_words(folded)]
+    if _CJK.search(folded):
+        out += [_strip_cjk(k) for k in list(out)]
+        # A province before the city: 四川省成都市 is 成都市.
+        for mark in ("自治区", "自治區", "省"):
+            if mark in folded:
+                tail = folded.replace(" ", "").rsplit(mark, 1)[1]
+                out += [tail, _strip_cjk(tail)]
     return tuple(dict.fromkeys(k for k in out if k))
+
+
+def cjk_tails(text: str) -> tuple[str, ...]:
+    """Shorter and shorter endings of a Chinese name (四川成都 → 川成都, 成都), for a guess."""
+    folded = key(text)
+    if not _CJK.search(folded):
+        return ()
+    tails = [folded[i:] for i in range(1, len(folded) - 1)]
+    return tuple(dict.fromkeys(k for t in tails for k in (t, _strip_cjk(t)) if len(k) >= 2))
 
 
 def split_qualifier(text: str) -> tuple[str, str | None]:

@@ -12,7 +12,15 @@ from babel import Locale
 from rapidfuzz import fuzz, process
 
 from bot.features.places.index import City, Index
-from bot.features.places.names import has_cjk, key, keys, spelling, split_qualifier
+from bot.features.places.names import (
+    cjk_tails,
+    fold,
+    has_cjk,
+    key,
+    keys,
+    spelling,
+    split_qualifier,
+)
 
 # Another city with the same name counts as a real alternative when it has at least this
 # share of the first one's people (Valencia VE/ES, San José US/CR, Córdoba AR/ES), not when
@@ -41,9 +49,49 @@ COUNTRY_ALIASES = {
     "大陆": "CN",
     "中國大陸": "CN",
     "prc": "CN",
+    "prchina": "CN",
+    "中华人民共和国": "CN",
+    "中華人民共和國": "CN",
+    "中國": "CN",
+    "korea": "KR",
+    "russianfederation": "RU",
+    "российскаяфедерация": "RU",
+    "southkorea": "KR",
+    "kyrgyz": "KG",
+    "кыргызская": "KG",
+    "киргизская": "KG",
+    "phl": "PH",
+    "philippine": "PH",
     "drc": "CD",
     "rdc": "CD",
 }
+# Words of a country's official name that people add: "Republic of the Philippines",
+# "República de Colombia", "Kyrgyz Republic", "Кыргызская Республика".
+OFFICIAL_LEADS = sorted(
+    (
+        "republic of the",
+        "republic of",
+        "rep of the",
+        "rep of",
+        "the republic of",
+        "people s republic of",
+        "peoples republic of",
+        "socialist republic of",
+        "federal republic of",
+        "islamic republic of",
+        "kingdom of",
+        "state of",
+        "the",
+        "republica de",
+        "republica del",
+        "estado de",
+        "reino de",
+        "республика",
+    ),
+    key=len,
+    reverse=True,
+)
+OFFICIAL_TAILS = ("republic", "federation", "республика", "федерация")
 _NAME_LOCALES = ("en", "es", "ru", "zh", "zh_Hant", "ko", "fr", "pt", "id", "vi", "uz", "kk", "ky")
 
 
@@ -94,8 +142,27 @@ def _countries() -> dict[str, str]:
 
 
 def country_of(text: str | None) -> str | None:
-    """The ISO code of a country as written ("Kyrgyzstan", "Кыргызстан", "Phils", "中国")."""
-    return _countries().get(key(text or "")) if text else None
+    """The ISO code of a country as written ("Kyrgyzstan", "Кыргызстан", "Phils", "中国",
+    "Republic of Colombia", "Kyrgyz Republic")."""
+    if not text:
+        return None
+    table, folded = _countries(), fold(text)
+    for words in (folded, _without_official(folded)):
+        if code := table.get(words.replace(" ", "")):
+            return code
+    return None
+
+
+def _without_official(folded: str) -> str:
+    for lead in OFFICIAL_LEADS:
+        if folded.startswith(lead + " "):
+            folded = folded[len(lead) + 1 :]
+            break
+    for tail in OFFICIAL_TAILS:
+        if folded.endswith(" " + tail):
+            folded = folded[: -len(tail) - 1]
+            break
+    return folded
 
 
 @cache
@@ -144,40 +211,67 @@ def _near(index: Index, name: str) -> list[City]:
 
 
 def resolve(text: str, index: Index, prefer: str | None = None) -> Resolution:
-    """The city in `text`: exact names first, then without administrative words; a country
-    after a comma (else `prefer`, the country the person gave, when a candidate is there)
-    narrows the choice; several real alternatives make it ambiguous."""
+    """The city in `text`: exact names first, then without administrative words, then near
+    spellings (a guess). A country after a comma, else `prefer` (the country the person
+    gave), narrows the choice; a city only found elsewhere, or rivals in other countries or
+    time zones, make the answer unsure: the person chooses or confirms."""
     name, qualifier = split_qualifier(text or "")
     found = _find(index, name) if name else []
     if not found and qualifier:
         found = _find(index, text)  # a comma inside a name, or the province came first
-    country = country_of(qualifier)
-    if country is None and prefer and any(c.country == prefer for c in found):
-        country = prefer
-    guessed = False
-    if not found:
-        found, guessed = _near(index, name), True
-    if country:
-        found = [c for c in found if c.country == country] or found
+    if not found and not qualifier:
+        name, qualifier, found = _trailing_country(index, name)
+    guessed = not found
+    if guessed:
+        found = _tails(index, name) or _near(index, name)
     if not found:
         return Resolution(None, (), False)
-    best, seen, candidates = found[0], set(), []
-    for city in found:
-        place = (city.country, city.timezone, city.name)
-        if place not in seen:
-            seen.add(place)
-            candidates.append(city)
+    country = country_of(qualifier) or prefer
+    inside = [c for c in found if c.country == country] if country else found
+    # Nothing in the country given ("Mla" from the Philippines is Valletta's old name): show
+    # what was found, never file it silently under another country's clock.
+    elsewhere = not inside
+    candidates = _distinct(inside or found)
+    best = candidates[0]
     home = (best.country, best.timezone)
-    # A rival is another city called so (San Jose, US for San José, Costa Rica); a city that
-    # only has it as a foreign name (Changchun's Esperanto "Ĉanĉun" for Cancún) is none,
-    # unless the first is not called so either.
+    # A rival is another city called so (San Jose, US for San José, Costa Rica) in another
+    # country or time zone (Springfield, Illinois and Massachusetts); a city that only has
+    # the name as a foreign one (Changchun's Esperanto "Ĉanĉun" for Cancún) is none, unless
+    # the first is not called so either.
     rivals = [
         c for c in candidates[1:] if (c.country, c.timezone) != home and (c.own or not best.own)
     ]
     ambiguous = bool(rivals) and rivals[0].population >= best.population * AMBIGUOUS_SHARE
-    # A guess from a misspelling is never taken silently: the person confirms it.
-    unsure = guessed or (ambiguous and not country)
+    unsure = guessed or elsewhere or ambiguous
     return Resolution(best, tuple(candidates[:5]), unsure, guessed)
+
+
+def _trailing_country(index: Index, name: str) -> tuple[str, str | None, list[City]]:
+    # "Bogota Colombia", "Osh Kyrgyzstan": a country named after the city without a comma.
+    words = fold(name).split()
+    for n in (1, 2, 3):
+        if len(words) > n and country_of(" ".join(words[-n:])):
+            head = " ".join(words[:-n])
+            if found := _find(index, head):
+                return head, " ".join(words[-n:]), found
+    return name, None, []
+
+
+def _tails(index: Index, name: str) -> list[City]:
+    for tail in cjk_tails(name):
+        if found := index.lookup(tail, spelling(tail)):
+            return found
+    return []
+
+
+def _distinct(found: list[City]) -> list[City]:
+    seen, out = set(), []
+    for city in found:
+        place = (city.country, city.timezone, city.name)
+        if place not in seen:
+            seen.add(place)
+            out.append(city)
+    return out
 
 
 def default_index(path: Path) -> Index:

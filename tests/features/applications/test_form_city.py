@@ -3,6 +3,7 @@ name offered as buttons, an unknown one asked again; the home zone follows the c
 
 from __future__ import annotations
 
+from babel import Locale
 from sqlalchemy import select
 
 from bot import db
@@ -84,7 +85,7 @@ async def test_an_unknown_city_asks_for_the_nearest_large_one(sample, conv):
     await start_form(conv, 7404, lang="en")
     await fill(conv, 7404, [("text", "Juan Dela Cruz"), ("text", "Philippines")])
     [problem, again] = await conv.send(7404, "Barangay Nowhere Sur")
-    assert problem.text.startswith("I could not find this city. Please write the nearest")
+    assert problem.text.startswith("I could not find this city. Please write it as it appears")
     assert again.text.startswith("3/11.") and "city" not in await _answers(7404)
     [question] = await conv.send(7404, "Manila City")
     assert question.text.startswith("4/11.")
@@ -121,3 +122,46 @@ async def test_a_new_city_counts_in_the_statistics(sample, conv):
             app.status = "accepted"
     after = await year_stats(2018)
     assert (after.cities, after.countries) == (before.cities + 2, before.countries + 2)
+
+
+async def test_a_city_found_only_in_another_country_is_not_filed_silently(sample, conv):
+    """Philippines given, then a short form that only another country's city goes by: the
+    bot shows what it found as a button instead of using that country's clock."""
+    await start_form(conv, 7421, lang="en")
+    await fill(conv, 7421, [("text", "Juan Dela Cruz"), ("text", "Phils")])
+    [question] = await conv.send(7421, "Mla")
+    assert question.text.startswith("3/11. Which of these cities do you mean?")
+    assert "city" not in await _answers(7421)
+
+
+async def test_one_name_in_several_time_zones_of_the_country_asks(sample, conv):
+    """USA and 'Springfield': cities of that name in different zones are offered."""
+    await start_form(conv, 7422, lang="en")
+    await fill(conv, 7422, [("text", "Pat Smith"), ("text", "USA")])
+    [question] = await conv.send(7422, "Springfield")
+    labels = [b["text"] for row in question.buttons for b in row]
+    assert len(labels) >= 2 and all(label.startswith("Springfield") for label in labels[:2])
+
+
+async def test_official_and_province_first_spellings_and_the_summary_shows_the_place(sample, conv):
+    """'四川省成都市' is Chengdu; the summary shows the typed name and the place taken."""
+    await start_form(conv, 7423, lang="zh")
+    await fill(conv, 7423, [("text", "王伟"), ("text", "中華人民共和國")])
+    [question] = await conv.send(7423, "四川省成都市")
+    assert question.text.startswith("4/11.")
+    answers = await _answers(7423)
+    assert (answers["country"], answers["city_name"]) == ("CN", "Chengdu")
+    rest = [
+        ("text", "成都市人民政府"),
+        ("text", "处长"),
+        ("press", "ap:ch:1:seniority:working"),
+        ("text", "wang@chengdu.gov.cn"),
+        ("press", "ap:ch:1:phone:skip"),
+        ("press", "ap:ch:1:language:zh"),
+        ("text", "学习首尔的经验。"),
+    ]
+    await fill(conv, 7423, rest)
+    events = await conv.press(7423, "ap:ch:1:consent:yes")
+    [summary] = [e for e in events if e.method == "sendMessage"]
+    china = Locale.parse("zh").territories["CN"]
+    assert f"四川省成都市 (Chengdu, {china})" in summary.text

@@ -71,6 +71,38 @@ def test_country_names_and_abbreviations():
     assert country_of("Phils") == "PH" and country_of("РФ") == "RU"
     assert country_of("中国大陆") == "CN" and country_of("Кыргызстан") == "KG"
     assert country_of("Atlantis") is None
+    official = {
+        "Republic of the Philippines": "PH",
+        "República de Colombia": "CO",
+        "Kyrgyz Republic": "KG",
+        "Кыргызская Республика": "KG",
+        "中華人民共和國": "CN",
+        "Republic of Korea": "KR",
+        "Russian Federation": "RU",
+    }
+    assert {text: country_of(text) for text in official} == official
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Alcaldía Mayor de Bogotá D.C.", "Bogotá"),
+        ("Quezon City Government", "Quezon City"),
+        ("City Government of Quezon City", "Quezon City"),
+        ("Мэрия города Бишкек", "Bishkek"),
+        ("Bogota Colombia", "Bogotá"),
+        ("四川省成都市", "Chengdu"),
+        ("Seoul Metropolitan City", "Seoul"),
+    ],
+)
+def test_offices_provinces_and_countries_around_the_name(index, text, city):
+    found = resolve(text, index)
+    assert found.city is not None and found.city.name == city and not found.ambiguous
+
+
+def test_a_province_glued_before_a_chinese_name_is_a_guess(index):
+    found = resolve("四川成都", index)
+    assert found.city.name == "Chengdu" and found.guessed
 
 
 def test_name_keys_and_qualifiers():
