@@ -8,7 +8,6 @@ summary after it), each prefixed with "paused:" while the person is not filling 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,9 +18,10 @@ from bot.core.audit import record
 from bot.core.models import City, Person
 from bot.db import session_scope
 from bot.features.applications import form, rules
+from bot.features.applications.cities import chosen_city, city_row, look_up
 from bot.features.applications.models import Application
-from bot.features.applications.validators import Problem, city_spellings, match_city
-from bot.features.places import Index, place_values, resolve
+from bot.features.applications.validators import Problem, city_spellings
+from bot.features.places import Index
 from bot.features.schedule.models import Course
 from bot.features.schedule.service import CourseView, load_catalogue
 from bot.i18n import pick
@@ -245,7 +245,7 @@ async def answer_text(
             cities = city_spellings((await load_catalogue()).cities.values())
             if places is not None:
                 # A lookup is one indexed query; the first ever builds the index (seconds).
-                place = await asyncio.to_thread(resolve, text.strip(), places, country)
+                place = await look_up(text, places, country)
         parsed = form.read_typed(key, text, locale, country, cities, place)
         if parsed.values:
             _store(app, key, parsed.values)
@@ -258,7 +258,7 @@ async def answer_choice(
 ) -> Answered | None:
     """A pressed choice; None when the button is not for this person's current question."""
     if key == "city":
-        values = await _city_choice(value, places)
+        values = await chosen_city(value, places)
     else:
         values = form.read_choice(key, value)
     async with session_scope() as session:
@@ -276,18 +276,6 @@ async def answer_choice(
         await _pause_others(session, person_id, app.id)
         await session.flush()
         return Answered(_view(app, course))
-
-
-async def _city_choice(value: str, places: Index | None) -> dict | None:
-    # One of the candidate cities offered for an ambiguous name, by its GeoNames id.
-    if places is None or not value.isdigit():
-        return None
-    city = await asyncio.to_thread(places.get, int(value))
-    if city is None:
-        return None
-    spellings = city_spellings((await load_catalogue()).cities.values())
-    key = match_city(city.name, city.country, spellings)
-    return {"city": city.name, "city_key": key, **place_values(city)}
 
 
 async def start_edit(person_id: int, app_id: int, key: str) -> AppView | None:
@@ -338,27 +326,8 @@ async def _copy_profile(session, person_id: int, answers: dict) -> None:
             select(City.id).where(City.key == answers["city_key"])
         )
     elif answers.get("geonameid"):
-        person.city_id = await _geo_city(session, answers)
+        person.city_id = await city_row(session, answers)
     person.consent_at = utcnow()
-
-
-async def _geo_city(session, answers: dict) -> int:
-    """The city row of a GeoNames city, created on first use: a new city is a city."""
-    key = f"gn:{answers['geonameid']}"
-    found = await session.scalar(select(City.id).where(City.key == key))
-    if found is not None:
-        return found
-    city = City(
-        key=key,
-        name=answers["city_name"],
-        country=answers["city_country"],
-        timezone=answers["city_zone"],
-        names={},
-        aliases=[answers["city"]] if answers.get("city") != answers["city_name"] else [],
-    )
-    session.add(city)
-    await session.flush()
-    return city.id
 
 
 async def list_for(person_id: int) -> list[AppView]:
