@@ -117,12 +117,21 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not await ensure_schema(settings, auto=args.migrate):
         return 1
     check_fonts()  # one line at start: which scripts postcards and charts can draw
+    await _warm_places(settings)
     if args.webhook or settings.webhook_url:
         from bot.web.server import run_webhook
 
         return await run_webhook(settings)
     await run_polling(settings)
     return 0
+
+
+async def _warm_places(settings: Settings) -> None:
+    # Build the GeoNames city index now (seconds, once per data directory), not while the
+    # first trainee waits for the answer to the city question.
+    from bot.features.places import default_index
+
+    await asyncio.to_thread(default_index(settings.places_path).get, 0)
 
 
 async def cmd_health(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,6 +16,7 @@ from bot.transport.botapi import BotApiDouble
 from bot.transport.harness import conversation
 from bot.web.app import SECRET_HEADER
 from bot.web.server import bind, config_problem, run_webhook, serve_webhook
+from tests.conftest import PLACES_INDEX
 from tests.web.conftest import HOOK_PATH, HOOK_URL, SECRET, TOKEN, webhook_settings
 
 
@@ -88,6 +89,7 @@ async def test_sigterm_stops_the_process_with_status_0(empty_url, tmp_path):
             **os.environ,
             "DATABASE_URL": empty_url,
             "DATA_DIR": str(tmp_path / "data"),
+            "PLACES_INDEX": str(PLACES_INDEX),  # built once for all tests, not per process
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_BASE_URL": double.base_url,
             "WEBHOOK_URL": HOOK_URL,
