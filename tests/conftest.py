@@ -32,6 +32,8 @@ from bot.db import Base
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 # The GeoNames city index is data, not state: one file for every test and run (gitignored).
 PLACES_INDEX = Path(__file__).resolve().parent.parent / "data" / "places.sqlite"
+# The trained intent classifier, likewise: trained once per corpus and lexicon, then reused.
+os.environ.setdefault("QA_MODEL_DIR", str(PLACES_INDEX.parent / "models"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 ADMIN_ID = 9001
 LIAISON_CHAT = -100500

@@ -1,0 +1,79 @@
+"""Train the intent classifier: `python -m bot.features.qa.train IN.json OUT.npz`.
+
+A child process of the bot: scikit-learn and SciPy (about 90 MB) are loaded here only, and the
+bot keeps just the weights. IN holds {"features": [[str, …], …], "labels": [str, …]}.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+# Regularisation of the logistic regression; larger fits the corpus more closely.
+C = 8.0
+
+
+def _identity(items: list[str]) -> list[str]:
+    return items
+
+
+def fit(features: list[list[str]], labels: list[str]) -> dict[str, np.ndarray]:
+    """The vocabulary, idf weights and linear model for the given examples."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = TfidfVectorizer(
+        analyzer=_identity, sublinear_tf=True, min_df=1, dtype=np.float32, norm="l2"
+    )
+    x = vec.fit_transform(features)
+    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+    model.fit(x, labels)
+    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+    return {
+        "vocab": np.array(vocab, dtype=object),
+        "idf": vec.idf_.astype(np.float32),
+        "coef": model.coef_.astype(np.float32),
+        "intercept": model.intercept_.astype(np.float32),
+        "classes": np.array(model.classes_, dtype=object),
+    }
+
+
+def save(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Write the model atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        payload = {
+            "vocab": json.dumps(arrays["vocab"].tolist(), ensure_ascii=False),
+            "classes": json.dumps(arrays["classes"].tolist()),
+        }
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                idf=arrays["idf"],
+                coef=arrays["coef"],
+                intercept=arrays["intercept"],
+                vocab=np.array(payload["vocab"]),
+                classes=np.array(payload["classes"]),
+            )
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def main(argv: list[str]) -> int:
+    """Read the examples, fit, write the model."""
+    data = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    save(fit(data["features"], data["labels"]), Path(argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
