@@ -94,7 +94,8 @@ def select_courses(
         for c in catalogue.courses
         if (year is None or c.year == year)
         and (not themes or c.theme in themes)
-        and (not months or (c.starts is not None and c.starts.month in months))
+        # A course is "in June" when any of its days is: Kyiv's 27 May–3 Jun counts for both.
+        and (not months or bool(c.months & months))
         and (not types or c.type in types)
         and (not languages or c.language in languages)
     ]

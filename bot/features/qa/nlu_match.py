@@ -35,6 +35,7 @@ KIND_ORDER = (
     "city",
     "course_word",
     "offtopic",
+    "smalltalk",
 )
 
 

@@ -26,6 +26,7 @@ _STEMMERS = {
     "ru": snowballstemmer.stemmer("russian"),
 }
 _T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
 
 # Function words that give a Latin-script text away as Spanish or English; detection only.
 _ES_WORDS = frozenset(
@@ -44,6 +45,18 @@ _EN_WORDS = frozenset(
 def has_cjk(text: str) -> bool:
     """Whether the text contains Chinese characters."""
     return bool(_CJK_RE.search(text))
+
+
+def is_traditional(text: str) -> bool:
+    """Whether Chinese text is written in Traditional characters (more Traditional-only
+    characters than Simplified-only ones)."""
+    han = "".join(_CJK_RE.findall(text[:MAX_CHARS]))
+    if not han:
+        return False
+    simplified, traditional = _T2S.convert(han), _S2T.convert(han)
+    trad = sum(a != b for a, b in zip(han, simplified, strict=False))
+    simp = sum(a != b for a, b in zip(han, traditional, strict=False))
+    return trad > simp
 
 
 def _strip_latin_marks(text: str) -> str:
@@ -115,4 +128,5 @@ def detect_locale(text: str, hint: str | None = None) -> str:
     en = sum(w in _EN_WORDS for w in words)
     if es != en:
         return "es" if es > en else "en"
+    hint = "zh" if hint == "zh_Hant" else hint
     return hint if hint in ("en", "zh", "es", "ru") else "en"

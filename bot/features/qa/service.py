@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,8 +10,12 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.features.qa import render
+from bot.features.qa.eligibility import Asker, sort_courses, upcoming_year
+from bot.features.qa.intent_model import ensure_model
 from bot.features.qa.knowledge import CACHE, DATA, Knowledge, load_knowledge
-from bot.features.qa.nlu import Engine, Lexicon
+from bot.features.qa.nlu import Engine, Lexicon, Understanding
+from bot.features.qa.nlu_text import is_traditional
+from bot.features.qa.profile import asker_profile
 from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
 from bot.features.schedule.week import course_for_day, sessions_on
 from bot.i18n import TRAINEE_LOCALES, pick, translator
@@ -58,7 +63,10 @@ async def _brain() -> _Brain:
     else:
         # A database without the seeded lexicon still understands the bundled words.
         lexicon = Lexicon.from_file(DATA / "lexicon.json")
-    brain = _Brain(catalogue, knowledge, Engine(catalogue, lexicon))
+    engine = Engine(catalogue, lexicon)
+    # Trained once per corpus and lexicon (in a child process), then read from disk.
+    engine.model = await asyncio.to_thread(ensure_model, engine)
+    brain = _Brain(catalogue, knowledge, engine)
     CACHE.put(brain)
     return brain
 
@@ -107,6 +115,25 @@ async def day_programme(
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
+async def _eligibility(
+    brain: _Brain, u: Understanding, loc: str, person_id: int | None, today: date
+) -> tuple[str, tuple[CourseView, ...]] | None:
+    """The courses open to the place or organisation asked about (else the asker's own);
+    None when neither is known, so the general rules are the answer."""
+    f = u.filters
+    asker = Asker(f.cities, f.countries, f.orgs)
+    if not asker.known() and person_id is not None:
+        asker = await asker_profile(person_id)
+    if not asker.known():
+        return None
+    cat = brain.catalogue
+    pool = upcoming_year(cat, f.year, today)
+    sorted_ = sort_courses(cat, asker, pool)
+    place = render.place_name(loc, cat, asker)
+    text = render.eligibility(loc, place, sorted_.open, sorted_.members, sorted_.others)
+    return text, sorted_.open + sorted_.members
+
+
 async def answer_question(
     text: str,
     *,
@@ -120,13 +147,31 @@ async def answer_question(
     today = today or seoul_today(tz)
     u = brain.engine.understand(text, locale=locale, today=today)
     loc = u.locale if u.locale in TRAINEE_LOCALES or u.locale == "ko" else (locale or "en")
+    if loc == "zh" and (locale == "zh_Hant" or is_traditional(text or "")):
+        # Written in (or set to) Traditional characters: answered in them.
+        loc = "zh_Hant"
     if _HANGUL.search(text or ""):
         # The engine reads en/zh/es/ru; Korean (staff) still gets its reply in Korean.
         loc = "ko"
     tr = translator(loc)
     courses: tuple[CourseView, ...] = u.courses
     offer = u.intent in HANDOFF_INTENTS
-    if u.intent == "schedule":
+    unknown_text = pick(brain.knowledge.answers.get("unknown"), loc)
+    if u.unsure:
+        body, courses = render.not_sure(loc, unknown_text), ()
+    elif u.intent == "smalltalk":
+        body, courses = render.smalltalk(loc, u.smalltalk or "other"), ()
+    elif u.intent == "seats":
+        body = render.seats(loc, courses) if courses else render.no_course(loc)
+        offer = not courses
+    elif u.intent == "deadline":
+        body = render.deadlines(loc, courses, today) if courses else render.no_course(loc)
+        offer = not courses
+    elif u.intent == "eligibility" and (
+        found := await _eligibility(brain, u, loc, person_id, today)
+    ):
+        body, courses = found
+    elif u.intent == "schedule":
         body = render.course_list(loc, courses) if courses else render.no_course(loc)
         offer = not courses
     elif u.intent == "programme":

@@ -30,16 +30,18 @@ async def test_russian_plural_and_month_inflection(sample, conv):
 
 
 async def test_traditional_chinese_is_understood(sample):
-    """Traditional characters are read like Simplified ones; the answer is Chinese."""
+    """Traditional characters are read like Simplified ones and answered in Traditional."""
     answer = await answer_question("電子政務課程什麼時候？", locale="zh")
-    assert answer.intent == "schedule"
+    assert answer.intent == "schedule" and answer.locale == "zh_Hant"
     assert {c.code for c in answer.courses} == {"2018-10", "2018-13"}
-    assert "我找到了 2 个课程" in answer.text
+    assert "我找到了 2 個課程" in answer.text and "發送 /courses" in answer.text
+    simplified = await answer_question("电子政务课程什么时候？", locale="zh")
+    assert simplified.locale == "zh" and "我找到了 2 个课程" in simplified.text
 
 
 async def test_question_language_wins_over_setting(sample):
     """A Russian-speaking user who writes in Chinese is answered in Chinese."""
-    answer = await answer_question("有面向中国城市的课程吗？", locale="ru")
+    answer = await answer_question("有没有面向中国城市的课程？", locale="ru")
     assert answer.locale == "zh" and [c.code for c in answer.courses] == ["2018-10"]
 
 
