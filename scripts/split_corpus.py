@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Split labelled trainee messages into training and held-out parts, once, before any tuning.
 
-Usage: scripts/split_corpus.py RAW.jsonl [RAW.jsonl …]  → bot/data/qa_corpus/{train,heldout}_LANG.jsonl
+Usage: scripts/split_corpus.py RAW.jsonl [RAW.jsonl …]
+writes bot/data/qa_corpus/{train,heldout}_LANG.jsonl.
 A message goes to the held-out part by a hash of its text (3 in 10), so the split of a message
 never changes when lines are added, and nobody chooses which messages are held out.
 """

@@ -28,20 +28,25 @@ class Score:
         n = sum(self.total.values())
         return sum(self.right.values()) / n if n else 0.0
 
-    def report(self) -> str:
+    def report(self, misses: bool = True) -> str:
         """Per-language lines, the misses, then 'accuracy X (n/N)' last."""
-        lines = [f"{lang}: {self.right[lang]}/{n}" for lang, n in self.total.items()]
-        lines += self.misses
+        lines = [
+            f"{lang}: {self.right[lang]}/{n} = {self.right[lang] / n:.3f}"
+            for lang, n in self.total.items()
+        ]
+        lines += self.misses if misses else []
         n, total = sum(self.right.values()), sum(self.total.values())
         lines.append(f"accuracy {self.accuracy:.3f} ({n}/{total})")
         return "\n".join(lines)
 
 
-def is_right(row: dict, answer: Answer) -> bool:
+def is_right(row: dict, answer: Answer, intent_only: bool = False) -> bool:
     """The scorer's rule: intent matches; for schedule the start dates match exactly;
     Chinese answers contain CJK and Russian answers Cyrillic."""
     if answer.intent != row["intent"]:
         return False
+    if intent_only:
+        return True
     if row["intent"] == "schedule":
         got = sorted({c.starts.isoformat() if c.starts else "tbd" for c in answer.courses})
         if got != sorted(row.get("courses") or []):
@@ -57,13 +62,13 @@ def read_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-async def score_rows(rows: list[dict]) -> Score:
-    """Answer every labelled question and score it."""
+async def score_rows(rows: list[dict], intent_only: bool = False) -> Score:
+    """Answer every labelled question and score it (or only its intent)."""
     score = Score()
     for row in rows:
         answer = await answer_question(row["text"], locale=row["lang"])
         score.total[row["lang"]] += 1
-        if is_right(row, answer):
+        if is_right(row, answer, intent_only):
             score.right[row["lang"]] += 1
         else:
             got = sorted(c.starts.isoformat() if c.starts else "tbd" for c in answer.courses)
