@@ -24,9 +24,14 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 LOCALES = ("en", "zh", "es", "ru", "ko")
 TRAINEE_LOCALES = ("en", "zh", "es", "ru")
+# Written variants of a catalogue language: Traditional Chinese readers get the Chinese
+# catalogue and staff texts converted character by character (OpenCC), dates from Babel.
+VARIANTS = {"zh_Hant": "zh"}
+ALL_LOCALES = (*LOCALES, *VARIANTS)
 LANGUAGE_NAMES = {
     "en": "English",
     "zh": "中文",
+    "zh_Hant": "繁體中文",
     "es": "Español",
     "ru": "Русский",
     "ko": "한국어",
@@ -51,19 +56,59 @@ _LANGUAGE_MAP = {
     "ko": "ko",
 }
 
+# Chinese tags that mean Traditional characters: the script itself or the regions using it.
+_HANT_TAGS = frozenset({"hant", "tw", "hk", "mo"})
+
 _current: ContextVar[str] = ContextVar("locale", default="en")
 
 
 def map_language_code(code: str | None, default: str = "en") -> str:
-    """Map a Telegram `language_code` (e.g. zh-hans, es-419, ru-UA) to a bot locale."""
+    """Map a Telegram `language_code` (e.g. zh-hans, zh-TW, es-419, ru-UA) to a bot locale."""
     if not code:
         return default
-    base = code.replace("_", "-").split("-")[0].lower()
-    return _LANGUAGE_MAP.get(base, default)
+    parts = code.replace("_", "-").lower().split("-")
+    if parts[0] == "zh" and _HANT_TAGS & set(parts[1:]):
+        return "zh_Hant"
+    return _LANGUAGE_MAP.get(parts[0], default)
+
+
+def base_locale(locale: str) -> str:
+    """The catalogue language of a locale: zh for zh_Hant, else the locale itself."""
+    return VARIANTS.get(locale, locale)
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+def localise(text: str, locale: str | None = None) -> str:
+    """Text of the base language written as the locale's variant wants (Traditional Chinese)."""
+    if (locale or _current.get()) == "zh_Hant" and text:
+        return _converter().convert(text)
+    return text
+
+
+class _Variant(_gettext.NullTranslations):
+    """A catalogue whose every message is converted to a written variant."""
+
+    def __init__(self, base: _gettext.NullTranslations, locale: str) -> None:
+        super().__init__()
+        self.base, self.locale = base, locale
+
+    def gettext(self, message: str) -> str:
+        return localise(self.base.gettext(message), self.locale)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return localise(self.base.ngettext(singular, plural, n), self.locale)
 
 
 @cache
 def _load(locale: str) -> _gettext.NullTranslations:
+    if locale in VARIANTS:
+        return _Variant(_load(VARIANTS[locale]), locale)
     po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
@@ -97,12 +142,12 @@ class Translator:
 
 def translator(locale: str) -> Translator:
     """A translator for `locale` (unknown locales fall back to English)."""
-    return Translator(locale if locale in LOCALES else "en")
+    return Translator(locale if locale in ALL_LOCALES else "en")
 
 
 def set_locale(locale: str) -> None:
     """Set the locale of the current update (an asyncio task has its own)."""
-    _current.set(locale if locale in LOCALES else "en")
+    _current.set(locale if locale in ALL_LOCALES else "en")
 
 
 def current_locale() -> str:
@@ -130,7 +175,11 @@ def pick(texts: dict | None, locale: str | None = None, fallback: str = "en") ->
     if not texts:
         return ""
     loc = locale or _current.get()
-    return texts.get(loc) or texts.get(fallback) or next(iter(texts.values()), "")
+    if texts.get(loc):
+        return texts[loc]
+    if loc in VARIANTS and texts.get(VARIANTS[loc]):
+        return localise(texts[VARIANTS[loc]], loc)
+    return texts.get(fallback) or next(iter(texts.values()), "")
 
 
 def babel_locale(locale: str | None = None) -> Locale:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.clock import utcnow
 from bot.core.models import Person, PersonRole
 from bot.db import session_scope
-from bot.i18n import LOCALES, map_language_code
+from bot.i18n import ALL_LOCALES, map_language_code
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ async def touch_person(
 
 async def set_person_locale(telegram_id: int, locale: str) -> bool:
     """Remember the language a person chose; False when the locale is not offered."""
-    if locale not in LOCALES:
+    if locale not in ALL_LOCALES:
         return False
     async with session_scope() as session:
         person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))

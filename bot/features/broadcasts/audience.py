@@ -15,6 +15,7 @@ from bot.core.models import City, Person
 from bot.db import session_scope
 from bot.features.applications.models import Application
 from bot.features.schedule.models import Course
+from bot.i18n import VARIANTS
 
 COHORT = ("accepted",)
 # A draft is not an application anyone should hear about; every other status can be addressed.
@@ -134,7 +135,9 @@ def _people(audience: Audience, within: frozenset[int] | None) -> Select:
             Person.city_id.in_(select(City.id).where(City.key.in_(audience.cities)))
         )
     if audience.languages:
-        query = query.where(Person.locale.in_(audience.languages))
+        # Chinese readers include those who read it in Traditional characters.
+        langs = {*audience.languages, *(v for v, b in VARIANTS.items() if b in audience.languages)}
+        query = query.where(Person.locale.in_(sorted(langs)))
     return query.order_by(Person.id)
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from telegram import Bot, Message
 
+from bot.i18n import base_locale, localise
+
 
 def version_locale(texts: dict, sender_locale: str, recipient_locale: str | None) -> str:
     """The language version a recipient gets: their own if written, else the sender's."""
     if recipient_locale and texts.get(recipient_locale):
         return recipient_locale
+    if recipient_locale and texts.get(base_locale(recipient_locale)):
+        return base_locale(recipient_locale)
     return sender_locale
 
 
@@ -19,7 +23,9 @@ def render_text(texts: dict, sender_locale: str, recipient_locale: str) -> str:
     language: that is the original, which other versions were translated from.
     """
     chosen = version_locale(texts, sender_locale, recipient_locale)
-    return texts.get(chosen) or texts.get(sender_locale) or ""
+    text = texts.get(chosen) or texts.get(sender_locale) or ""
+    # A Traditional Chinese reader of the Chinese version reads it in Traditional characters.
+    return localise(text, recipient_locale) if chosen == base_locale(recipient_locale) else text
 
 
 async def send_rendered(

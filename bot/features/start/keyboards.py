@@ -15,12 +15,15 @@ def language_keyboard(current: str, *, staff: bool, payload: str = "") -> Inline
     A deep-link payload (e.g. apply-2018-01) rides along in the button data so the link is
     followed once the language is chosen, without keeping state anywhere else.
     """
-    codes = [*TRAINEE_LOCALES, "ko"] if staff else list(TRAINEE_LOCALES)
-    suffix = f":{payload}" if payload and len(f"lang:xx:{payload}".encode()) <= 64 else ""
+    codes = [*TRAINEE_LOCALES, "zh_Hant", *(["ko"] if staff else [])]
+
+    def data(code: str) -> str:
+        with_payload = f"lang:{code}:{payload}"
+        return with_payload if payload and len(with_payload.encode()) <= 64 else f"lang:{code}"
+
     buttons = [
         InlineKeyboardButton(
-            ("✅ " if code == current else "") + LANGUAGE_NAMES[code],
-            callback_data=f"lang:{code}{suffix}",
+            ("✅ " if code == current else "") + LANGUAGE_NAMES[code], callback_data=data(code)
         )
         for code in codes
     ]
