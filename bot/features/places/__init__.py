@@ -1,10 +1,10 @@
 """Places as people write them: GeoNames cities by any name, script or spelling."""
 
+from bot.features.places.countries import country_of
 from bot.features.places.index import City, Index
 from bot.features.places.names import same_name
 from bot.features.places.resolve import (
     Resolution,
-    country_of,
     default_index,
     place_values,
     resolve,

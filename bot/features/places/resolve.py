@@ -8,15 +8,14 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from rapidfuzz import fuzz, process
 
+from bot.features.places.countries import country_of
 from bot.features.places.index import City, Index
 from bot.features.places.names import (
     cjk_tails,
     fold,
     has_cjk,
-    key,
     keys,
     spelling,
     split_qualifier,
@@ -30,69 +29,6 @@ AMBIGUOUS_SHARE = 0.2
 TYPO_SCORE = 85
 TYPO_MIN_LENGTH = 5
 TYPO_CANDIDATES = 5
-# Names of countries as people write them after a comma that CLDR does not list.
-COUNTRY_ALIASES = {
-    "phils": "PH",
-    "phil": "PH",
-    "ph": "PH",
-    "rp": "PH",
-    "usa": "US",
-    "us": "US",
-    "uk": "GB",
-    "uae": "AE",
-    "рф": "RU",
-    "россия": "RU",
-    "кр": "KG",
-    "рк": "KZ",
-    "руз": "UZ",
-    "中国大陆": "CN",
-    "大陆": "CN",
-    "中國大陸": "CN",
-    "prc": "CN",
-    "prchina": "CN",
-    "中华人民共和国": "CN",
-    "中華人民共和國": "CN",
-    "中國": "CN",
-    "korea": "KR",
-    "russianfederation": "RU",
-    "российскаяфедерация": "RU",
-    "southkorea": "KR",
-    "kyrgyz": "KG",
-    "кыргызская": "KG",
-    "киргизская": "KG",
-    "phl": "PH",
-    "philippine": "PH",
-    "drc": "CD",
-    "rdc": "CD",
-}
-# Words of a country's official name that people add: "Republic of the Philippines",
-# "República de Colombia", "Kyrgyz Republic", "Кыргызская Республика".
-OFFICIAL_LEADS = sorted(
-    (
-        "republic of the",
-        "republic of",
-        "rep of the",
-        "rep of",
-        "the republic of",
-        "people s republic of",
-        "peoples republic of",
-        "socialist republic of",
-        "federal republic of",
-        "islamic republic of",
-        "kingdom of",
-        "state of",
-        "the",
-        "republica de",
-        "republica del",
-        "estado de",
-        "reino de",
-        "республика",
-    ),
-    key=len,
-    reverse=True,
-)
-OFFICIAL_TAILS = ("republic", "federation", "республика", "федерация")
-_NAME_LOCALES = ("en", "es", "ru", "zh", "zh_Hant", "ko", "fr", "pt", "id", "vi", "uz", "kk", "ky")
 
 
 @dataclass(frozen=True)
@@ -125,44 +61,6 @@ class Resolution:
                 for c in self.candidates
             ],
         }
-
-
-@cache
-def _countries() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for code in _NAME_LOCALES:
-        for territory, name in Locale.parse(code).territories.items():
-            if territory.isalpha() and len(territory) == 2:
-                table.setdefault(key(name), territory)
-    for territory in Locale.parse("en").territories:
-        if territory.isalpha() and len(territory) == 2:
-            table.setdefault(territory.casefold(), territory)
-    table.update(COUNTRY_ALIASES)
-    return table
-
-
-def country_of(text: str | None) -> str | None:
-    """The ISO code of a country as written ("Kyrgyzstan", "Кыргызстан", "Phils", "中国",
-    "Republic of Colombia", "Kyrgyz Republic")."""
-    if not text:
-        return None
-    table, folded = _countries(), fold(text)
-    for words in (folded, _without_official(folded)):
-        if code := table.get(words.replace(" ", "")):
-            return code
-    return None
-
-
-def _without_official(folded: str) -> str:
-    for lead in OFFICIAL_LEADS:
-        if folded.startswith(lead + " "):
-            folded = folded[len(lead) + 1 :]
-            break
-    for tail in OFFICIAL_TAILS:
-        if folded.endswith(" " + tail):
-            folded = folded[: -len(tail) - 1]
-            break
-    return folded
 
 
 @cache

@@ -83,6 +83,37 @@ def test_country_names_and_abbreviations():
     assert {text: country_of(text) for text in official} == official
 
 
+def test_country_abbreviations_local_and_older_names():
+    """Abbreviations, a country's name in its own language and older names, so a city
+    qualified by any of them ("Riyadh, KSA", "Улан-Батор, Монгол Улс") keeps its country."""
+    written = {
+        "KSA": "SA",
+        "ROK": "KR",
+        "КНР": "CN",
+        "КНДР": "KP",
+        "США": "US",
+        "EAU": "AE",
+        "ЮАР": "ZA",
+        "Lao PDR": "LA",
+        "Kyrgyz Rep.": "KG",
+        "Молдавия": "MD",
+        "Монгол Улс": "MN",
+        "Тоҷикистон": "TJ",
+        "Hrvatska": "HR",
+        "Turkey": "TR",
+        "Swaziland": "SZ",
+        "Ivory Coast": "CI",
+        "East Timor": "TL",
+        "Hong Kong": "HK",
+        "Macau": "MO",
+    }
+    assert {text: country_of(text) for text in written} == written
+
+
+def test_a_city_with_an_abbreviated_country(index):
+    assert resolve("Riyadh, KSA", index).city.country == "SA"
+
+
 @pytest.mark.parametrize(
     ("text", "city"),
     [
