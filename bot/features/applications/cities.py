@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.models import City
 from bot.features.applications.validators import city_spellings, match_city
 from bot.features.places import Index, Resolution, place_values, resolve
+from bot.features.places.names import key as name_key
 from bot.features.schedule.service import load_catalogue
 
 
@@ -32,18 +33,22 @@ async def chosen_city(value: str, places: Index | None) -> dict | None:
 
 
 async def city_row(session: AsyncSession, answers: dict) -> int:
-    """The city row of a GeoNames city, created on first use: a new city is a city."""
+    """The city row of a GeoNames city, created on first use: a new city is a city. A small
+    town that only takes its zone from a large city near it is a city of its own."""
+    near = bool(answers.get("city_near"))
     key = f"gn:{answers['geonameid']}"
+    if near:
+        key = f"near:{answers['geonameid']}:{name_key(answers['city'])}"[:64]
     found = await session.scalar(select(City.id).where(City.key == key))
     if found is not None:
         return found
     city = City(
         key=key,
-        name=answers["city_name"],
+        name=answers["city"] if near else answers["city_name"],
         country=answers["city_country"],
         timezone=answers["city_zone"],
         names={},
-        aliases=[answers["city"]] if answers.get("city") != answers["city_name"] else [],
+        aliases=[answers["city"]] if not near and answers["city"] != answers["city_name"] else [],
     )
     session.add(city)
     await session.flush()

@@ -11,7 +11,7 @@ from bot.core.models import Person
 from bot.core.people import UserCtx
 from bot.db import session_scope
 from bot.features.applications.models import Application
-from bot.features.applications.review_common import display_name, ranked
+from bot.features.applications.review_common import latin_name, ranked, written_name
 from bot.features.exports.render import FORMATS, Column, Sheet, wall_clock, write_csv, write_xlsx
 from bot.features.schedule.models import Course
 from bot.i18n import N_, Translator, babel_locale, translator
@@ -22,6 +22,7 @@ COLUMNS = (
     Column("status", N_("Status"), 14),
     Column("submitted_at", N_("Submitted (Seoul time)"), 18, "datetime"),
     Column("full_name", N_("Full name"), 28),
+    Column("name_latin", N_("Name in Latin letters (passport)"), 28),
     Column("country", N_("Country"), 16),
     Column("city", N_("City"), 16),
     Column("organisation", N_("Organisation"), 30),
@@ -61,7 +62,9 @@ def application_row(
         "rank": rank,
         "status": _label(tr, STATUS_LABELS, app.status),
         "submitted_at": wall_clock(app.submitted_at, zone),
-        "full_name": display_name(app, person),
+        "full_name": written_name(app, person),
+        # Invitation letters need the passport spelling: the name itself when it is Latin.
+        "name_latin": latin_name(app) or written_name(app, person),
         "country": loc.territories.get(country.upper(), country),
         "city": answers.get("city") or "",
         "organisation": answers.get("organisation") or "",

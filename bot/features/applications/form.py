@@ -1,8 +1,11 @@
-"""The application form: its fields in order, their questions, and reading one answer.
+"""The application form: its fields in order, which apply, and reading one answer.
 
-Answer keys (Application.answers), which the staff side reads: full_name, country, city,
-city_key, organisation, position, seniority, email, phone, language, motivation, consent;
-with a city found in GeoNames also geonameid, city_name, city_country and city_zone.
+Answer keys (Application.answers), which the staff side reads: full_name, name_latin (asked
+only for a name in another script), country, city, city_key, organisation, position,
+seniority, email, phone, language, motivation, consent; with a city found in GeoNames also
+geonameid, city_name, city_country and city_zone, and city_near when the city is a small
+town that only takes its zone from that large city. Pending, while a question is open:
+email_offer ({"typed", "suggested"}) and city_unfound (a town that was not found).
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from babel.numbers import format_decimal
+from rapidfuzz import fuzz
 
+from bot.features.applications import emails
 from bot.features.applications import validators as v
-from bot.features.places import Resolution, place_values, same_name
+from bot.features.applications.form_text import phone_example
+from bot.features.places import Resolution, place_values
+from bot.features.places.names import fold
 from bot.i18n import N_, _, babel_locale
 
 
@@ -29,6 +36,7 @@ class Field:
 
 FIELDS = (
     Field("full_name", N_("Full name (as in passport)")),
+    Field("name_latin", N_("Name in Latin letters (as in passport)")),
     Field("country", N_("Country")),
     Field("city", N_("City")),
     Field("organisation", N_("Organisation")),
@@ -43,57 +51,32 @@ FIELDS = (
 BY_KEY = {f.key: f for f in FIELDS}
 EDITABLE = tuple(f.key for f in FIELDS if f.key != "consent")
 SUMMARY = "summary"
-
-CHOICE_LABELS = {
-    ("seniority", "senior"): N_("Senior / managerial official"),
-    ("seniority", "working"): N_("Working-level official"),
-    ("phone", "skip"): N_("Skip"),
-    ("consent", "yes"): N_("I agree"),
-    ("consent", "no"): N_("I do not agree"),
+# Keys a new answer to a field replaces besides its own: what the old answer left pending
+# or derived from it.
+_REPLACES = {
+    "email": ("email_offer",),
+    "city": ("city_unfound", "city_near", "geonameid", "city_name", "city_country", "city_zone"),
 }
-# Language names are written in the language itself, as on the language buttons.
-LANGUAGE_CHOICES = {"en": "English", "zh": "中文", "es": "Español", "ru": "Русский"}
-
-PROMPTS = {
-    "full_name": N_(
-        "What is your full name, exactly as in your passport? You may write it in any script."
-    ),
-    "country": N_("Which country are you from? Please type its name."),
-    "city": N_("Which city (municipality) do you work for?"),
-    "organisation": N_("What organisation do you work for (e.g. city hall, department)?"),
-    "position": N_("What is your position?"),
-    "seniority": N_("Which best describes your level?"),
-    "email": N_("Your e-mail address:"),
-    "phone": N_(
-        "Your phone number with the country code, e.g. +57 1 234 5678. You may skip this question."
-    ),
-    "language": N_("In which language would you prefer us to write to you?"),
-    "motivation": N_(
-        "Why would you like to take part in this course, and how will your city use what you "
-        "learn? (up to 1,000 characters)"
-    ),
-}
+_SAME_TOWN = 75  # a found city this close to the town not found is a corrected spelling
 
 
-def consent_notice() -> str:
-    """The notice the Korean Personal Information Protection Act requires before consent."""
-    return _(
-        "Consent to the collection and use of personal information\n\n"
-        "• Items collected: full name, country, city, organisation, position, level, e-mail, "
-        "phone number (optional), preferred language, your motivation, and your Telegram "
-        "account.\n"
-        "• Purpose: selecting participants for the course, organising the training and "
-        "keeping in touch with you after it (follow-up evaluations).\n"
-        "• Retention: 5 years after the end of the course; then the data are destroyed.\n"
-        "• You have the right to refuse. If you do not agree, your application cannot be "
-        "processed.\n\n"
-        "Do you agree?"
-    )
+def applies(key: str, answers: dict) -> bool:
+    """Whether the field is asked of this person: the Latin spelling only for a name that
+    has letters of another script."""
+    if key == "name_latin":
+        return v.has_other_script(answers.get("full_name") or "")
+    return True
 
 
-def prompt(key: str) -> str:
-    """The question for a field, in the current language."""
-    return consent_notice() if key == "consent" else _(PROMPTS[key])
+def steps(answers: dict) -> list[str]:
+    """The keys of the fields asked of this person, in order."""
+    return [f.key for f in FIELDS if applies(f.key, answers)]
+
+
+def position(key: str, answers: dict) -> tuple[int, int]:
+    """(number of the question, number of questions) for "3/11."."""
+    keys = steps(answers)
+    return (keys.index(key) + 1 if key in keys else 1), len(keys)
 
 
 def label(key: str) -> str:
@@ -101,35 +84,9 @@ def label(key: str) -> str:
     return _(BY_KEY[key].label)
 
 
-def choice_label(key: str, value: str) -> str:
-    """The button text of a choice."""
-    if key == "language":
-        return LANGUAGE_CHOICES[value]
-    return _(CHOICE_LABELS[(key, value)])
-
-
-def shown(key: str, answers: dict) -> str:
-    """A stored answer as the summary shows it."""
-    value = answers.get(key)
-    if key == "phone" and not value:
-        return _("(not given)")
-    if key in ("seniority", "language") and value:
-        return choice_label(key, value)
-    if key == "country" and value:
-        return babel_locale().territories.get(value, value)
-    if key == "city" and value:
-        return city_shown(answers)
-    return "" if value is None else str(value)
-
-
-def city_shown(answers: dict) -> str:
-    """The city as typed and, when it reads differently, the place it was taken for:
-    "г. Бишкек (Bishkek, Kyrgyzstan)", so the person and staff see what was understood."""
-    typed, found = answers.get("city") or "", answers.get("city_name")
-    if not found or same_name(typed, found):
-        return typed
-    country = babel_locale().territories.get(answers.get("city_country") or "", "")
-    return f"{typed} ({', '.join(p for p in (found, country) if p)})"
+def editable(answers: dict) -> list[str]:
+    """The fields the summary offers to change."""
+    return [k for k in EDITABLE if applies(k, answers)]
 
 
 def _number(n: int) -> str:
@@ -153,12 +110,23 @@ def problem_text(problem: v.Problem) -> str:
     if problem.code == "phone":
         return _(
             "This does not look like a phone number. Please write it with the country code, "
-            "e.g. +57 1 234 5678, or press “Skip”."
+            "e.g. {example}, or press “Skip”."
+        ).format(example=phone_example(p.get("country")))
+    if problem.code == "latin":
+        return _(
+            "Please write your name in Latin letters (A–Z) exactly as in your passport; "
+            "spaces, hyphens, apostrophes and dots may be used."
         )
     if problem.code == "country":
         return _(
             "I could not find this country. Please write its name again, for example in English."
         )
+    if problem.code == "city" and p.get("town"):
+        return _(
+            "I could not find “{town}”. If it is a small town, please write the nearest large "
+            "city: “{town}” stays your city, and the large city only sets the hour my messages "
+            "reach you."
+        ).format(town=p["town"])
     if problem.code == "city":
         return _(
             "I could not find this city. Please write it as it appears on a map, or the "
@@ -172,12 +140,14 @@ def problem_text(problem: v.Problem) -> str:
 @dataclass(frozen=True)
 class Parsed:
     """What a typed answer gives: values to store, a problem, or choices to offer (countries,
-    or cities as GeoNames ids with their button labels)."""
+    or cities as GeoNames ids with their button labels); `pending` is kept in the answers
+    while the same question stays open (an e-mail to confirm, a town not found)."""
 
     values: dict = field(default_factory=dict)
     problem: v.Problem | None = None
     choices: tuple[str, ...] = ()
     labels: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
 
 
 def read_typed(
@@ -187,38 +157,55 @@ def read_typed(
     country: str | None,
     cities: list,
     place: Resolution | None = None,
+    answers: dict | None = None,
 ) -> Parsed:
     """Check one typed answer for field `key`; pure apart from Babel's data. For the city,
-    `place` is what GeoNames made of the text."""
-    spec = BY_KEY[key]
+    `place` is what GeoNames made of the text; `answers` are those given so far."""
+    spec, answers = BY_KEY[key], answers or {}
     if not spec.typed:
         return Parsed(problem=v.Problem("buttons"))
     text = v.clean(raw)
     problem = v.check_length(text, spec.limit, v.MIN_NAME if key == "full_name" else 1)
     if problem:
         return Parsed(problem=problem)
+    if key == "name_latin":
+        problem = v.check_latin_name(text)
+        return Parsed(problem=problem) if problem else Parsed({key: " ".join(text.split())})
     if key == "email":
         email, problem = v.check_email(text)
-        return Parsed({"email": email}, problem) if not problem else Parsed(problem=problem)
+        if problem or email is None:
+            return Parsed(problem=problem)
+        suggested = emails.suggest(email)
+        if suggested:
+            return Parsed(pending={"email_offer": {"typed": email, "suggested": suggested}})
+        return Parsed({"email": email})
     if key == "phone":
         phone, problem = v.check_phone(text, country)
-        return Parsed({"phone": phone}) if not problem else Parsed(problem=problem)
+        if problem:
+            return Parsed(problem=v.Problem("phone", {"country": country}))
+        return Parsed({"phone": phone})
     if key == "country":
         codes = v.match_country(text, locale)
         if not codes:
             return Parsed(problem=v.Problem("country"))
         return Parsed({"country": codes[0]}) if len(codes) == 1 else Parsed(choices=tuple(codes))
     if key == "city":
-        return _read_city(text, country, cities, place)
+        return _read_city(text, country, cities, place, answers.get("city_unfound"))
     return Parsed({key: text})
 
 
-def _read_city(text: str, country: str | None, cities: list, place: Resolution | None) -> Parsed:
+def _read_city(
+    text: str, country: str | None, cities: list, place: Resolution | None, town: str | None
+) -> Parsed:
     values = {"city": text, "city_key": v.match_city(text, country, cities)}
     if place is None or place.city is None:
         # A partner city the catalogue knows still counts; anything else needs a place we
-        # can find, or follow-ups would come at the wrong hour.
-        return Parsed(values) if values["city_key"] else Parsed(problem=v.Problem("city"))
+        # can find, or follow-ups would come at the wrong hour. The first town not found is
+        # kept: it is the person's own, and the next answer may be only a large city near it.
+        if values["city_key"]:
+            return Parsed(values)
+        town = town or text
+        return Parsed(problem=v.Problem("city", {"town": town}), pending={"city_unfound": town})
     if place.ambiguous:
         names = babel_locale().territories
         return Parsed(
@@ -228,7 +215,31 @@ def _read_city(text: str, country: str | None, cities: list, place: Resolution |
                 for c in place.candidates
             },
         )
-    return Parsed({**values, **place_values(place.city)})
+    return Parsed(home_town({**values, **place_values(place.city)}, town))
+
+
+def home_town(values: dict, town: str | None) -> dict:
+    """A found city's values; after a town that was not found, the town stays the city and
+    the found one, unless it is that town spelt better, only gives the zone."""
+    found = values.get("city_name") or ""
+    if not town or any(
+        fuzz.ratio(fold(town), fold(name)) >= _SAME_TOWN for name in (found, values["city"])
+    ):
+        return values
+    return {**values, "city": town, "city_key": None, "city_near": True}
+
+
+def email_choice(value: str, answers: dict) -> dict | None:
+    """The e-mail stored for a press on the offer: the suggested address or the one typed."""
+    offer = answers.get("email_offer") or {}
+    if value not in ("use", "keep") or not offer:
+        return None
+    return {"email": offer["suggested"] if value == "use" else offer["typed"]}
+
+
+def replaced(key: str) -> tuple[str, ...]:
+    """Answer keys that a new answer to `key` clears before it is stored."""
+    return _REPLACES.get(key, ())
 
 
 def read_choice(key: str, value: str) -> dict | None:
@@ -247,14 +258,14 @@ def read_choice(key: str, value: str) -> dict | None:
     return {key: value}
 
 
-def next_step(key: str) -> str:
-    """The step after answering `key` in order: the next field, or the summary."""
+def next_step(key: str, answers: dict) -> str:
+    """The step after answering `key` in order: the next field asked, or the summary."""
     keys = [f.key for f in FIELDS]
-    i = keys.index(key)
-    return keys[i + 1] if i + 1 < len(keys) else SUMMARY
+    later = [k for k in keys[keys.index(key) + 1 :] if applies(k, answers)]
+    return later[0] if later else SUMMARY
 
 
 def missing(answers: dict) -> list[str]:
     """Required fields not yet answered (phone is optional; consent must be True)."""
-    gaps = [f.key for f in FIELDS if f.key not in ("phone", "consent") and not answers.get(f.key)]
+    gaps = [k for k in steps(answers) if k not in ("phone", "consent") and not answers.get(k)]
     return gaps + ([] if answers.get("consent") is True else ["consent"])

@@ -11,7 +11,8 @@ from bot.clock import utcnow
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
 from bot.core.textrouter import add_canceller, add_text_consumer
-from bot.features.applications import form, rules, service
+from bot.features.applications import answering, form, rules, service
+from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
 from bot.features.applications.service import AppView
 from bot.features.places import default_index
@@ -29,10 +30,15 @@ def _today(context: BotContext):
 def _question(
     app: AppView, key: str, choices: tuple[str, ...] = (), labels: dict | None = None
 ) -> tuple[str, object]:
-    """The text and buttons asking `key` (country or city candidates when `choices` is given)."""
-    keys = [f.key for f in form.FIELDS]
-    head = f"{keys.index(key) + 1}/{len(keys)}. "
-    if choices and key == "city":
+    """The text and buttons asking `key` (country or city candidates when `choices` is given,
+    the likely address when an e-mail domain looks mistyped)."""
+    number, count = form.position(key, app.answers)
+    head = f"{number}/{count}. "
+    offer = app.answers.get("email_offer") if key == "email" else None
+    if offer:
+        choices, labels = ("use", "keep"), texts.email_offer_labels(offer)
+        text = texts.email_offer(offer)
+    elif choices and key == "city":
         text = _(
             "Which of these cities do you mean? If none, write the name again with the "
             "country, e.g. “Valencia, Spain”."
@@ -40,7 +46,7 @@ def _question(
     elif choices:
         text = _("Which of these countries do you mean?")
     else:
-        text = form.prompt(key)
+        text = texts.prompt(key, app.answers)
     markup = kb.choice_keyboard(app.id, key, choices or form.BY_KEY[key].choices, labels)
     return head + text, markup
 
@@ -48,9 +54,9 @@ def _question(
 def summary_text(app: AppView) -> str:
     """Every answer, for checking before submitting."""
     lines = [_("Please check your application to “{course}”:").format(course=app.title()), ""]
-    for spec in form.FIELDS:
-        if spec.key != "consent":
-            lines.append(f"• {form.label(spec.key)}: {form.shown(spec.key, app.answers)}")
+    for key in form.steps(app.answers):
+        if key != "consent":
+            lines.append(f"• {form.label(key)}: {texts.shown(key, app.answers)}")
     lines += [
         "",
         _("To change an answer, press its button. When everything is right, press “✅ Submit”."),
@@ -64,7 +70,8 @@ async def ask(
     """Send what the draft waits for: the current question, or the summary."""
     step = (app.step or "").removeprefix(service.PAUSED)
     if step == form.SUMMARY:
-        await chat.send_message(summary_text(app), reply_markup=kb.summary_keyboard(app.id))
+        markup = kb.summary_keyboard(app.id, form.editable(app.answers))
+        await chat.send_message(summary_text(app), reply_markup=markup)
         return
     text, markup = _question(app, step.removeprefix(service.EDIT), choices, labels)
     await chat.send_message(text, reply_markup=markup)
@@ -148,7 +155,7 @@ async def form_text(update: Update, context: BotContext) -> bool:
     if user is None or message is None or update.effective_chat is None:
         return False
     places = default_index(context.settings.places_path)
-    result = await service.answer_text(user.person_id, message.text or "", user.locale, places)
+    result = await answering.answer_text(user.person_id, message.text or "", user.locale, places)
     if result is None:
         return False
     chat = update.effective_chat
@@ -178,7 +185,7 @@ async def _refuse(query: CallbackQuery) -> None:
 async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: kb.Press) -> None:
     assert context.user is not None and press.app_id is not None
     places = default_index(context.settings.places_path)
-    result = await service.answer_choice(
+    result = await answering.answer_choice(
         context.user.person_id, press.app_id, press.field, press.value, places
     )
     if result is None:
@@ -211,7 +218,7 @@ async def _submit(query: CallbackQuery, chat: Chat, context: BotContext, app_id:
     if result.outcome == "incomplete":
         await ask(
             chat,
-            await service.start_edit(context.user.person_id, app_id, result.missing[0])
+            await answering.start_edit(context.user.person_id, app_id, result.missing[0])
             or result.app,
         )
         return
@@ -261,7 +268,7 @@ async def button(update: Update, context: BotContext) -> None:
     if press.action == "res":
         app = await service.resume(user.person_id, app_id)
     elif press.action == "edit":
-        app = await service.start_edit(user.person_id, app_id, press.field)
+        app = await answering.start_edit(user.person_id, app_id, press.field)
     if press.action in ("res", "edit"):
         if app is None:
             await _refuse(query)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.applications import form
+from bot.features.applications import form, form_text
 from bot.features.schedule.service import CourseView
 from bot.i18n import N_, _, babel_locale
 
@@ -108,7 +108,7 @@ def choice_keyboard(
         names = babel_locale().territories
         labels = [(v, names.get(v, v)) for v in values]
     else:
-        labels = [(v, form.choice_label(key, v)) for v in values]
+        labels = [(v, form_text.choice_label(key, v)) for v in values]
     if not labels:
         return None
     width = 1 if key in ("seniority", "consent") else 2
@@ -119,13 +119,13 @@ def choice_keyboard(
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
-def summary_keyboard(app_id: int) -> InlineKeyboardMarkup:
-    """Change any one field, or submit."""
+def summary_keyboard(app_id: int, keys: Sequence[str]) -> InlineKeyboardMarkup:
+    """Change any one of the fields `keys`, or submit."""
     edits = [
         InlineKeyboardButton(
             _("✏️ {field}").format(field=form.label(k)), callback_data=f"ap:edit:{app_id}:{k}"
         )
-        for k in form.EDITABLE
+        for k in keys
     ]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     rows.append([InlineKeyboardButton(_("✅ Submit"), callback_data=f"ap:sub:{app_id}")])

@@ -22,12 +22,24 @@ def require_staff(actor: UserCtx | None) -> UserCtx:
     return actor
 
 
-def display_name(app: Application, person: Person) -> str:
-    """The applicant's name from the form, else from Telegram."""
+def written_name(app: Application, person: Person) -> str:
+    """The applicant's name as written on the form, else from Telegram."""
     name = (app.answers or {}).get("full_name") or " ".join(
         p for p in (person.first_name, person.last_name) if p
     )
     return name.strip() or str(person.telegram_id)
+
+
+def latin_name(app: Application) -> str:
+    """The passport's Latin spelling given for a name in another script, else ""."""
+    return (app.answers or {}).get("name_latin") or ""
+
+
+def display_name(app: Application, person: Person) -> str:
+    """The applicant's name for staff, with the passport's Latin spelling when the name is
+    in another script: "Айгуль Асанова (Aigul Asanova)"."""
+    name, latin = written_name(app, person), latin_name(app)
+    return f"{name} ({latin})" if latin else name
 
 
 def priority_key(app: Application, strategic: bool) -> tuple:

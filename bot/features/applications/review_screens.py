@@ -6,7 +6,7 @@ from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.people import UserCtx
-from bot.features.applications import form, review
+from bot.features.applications import form_text, review
 from bot.features.applications.export import SENIORITY_LABELS, STATUS_LABELS
 from bot.i18n import _, current_locale, fmt_datetime, ngettext, pick
 
@@ -96,7 +96,7 @@ async def detail_screen(actor: UserCtx, app_id: int) -> Screen:
         (_("Priority"), f"{row.rank}" + (" ★ " + _("strategic city") if row.strategic else "")),
         (_("Full name"), row.name),
         (_("Country"), loc.territories.get(country.upper(), country)),
-        (_("City"), form.city_shown(answers) or "—"),
+        (_("City"), form_text.city_shown(answers) or "—"),
         (_("Organisation"), answers.get("organisation") or "—"),
         (_("Position"), answers.get("position") or "—"),
         (_("Seniority"), _(SENIORITY_LABELS[seniority]) if seniority in SENIORITY_LABELS else "—"),

@@ -2,13 +2,14 @@
 
 Every function owns its transaction and checks that the application belongs to the person
 (so forged or replayed button data changes nothing) and returns dataclasses, never rows.
+Answering the form itself is in answering.py.
 A draft's `step` is the field awaiting an answer, "summary", "edit:<field>" (back to the
 summary after it), each prefixed with "paused:" while the person is not filling it in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, select
@@ -18,10 +19,8 @@ from bot.core.audit import record
 from bot.core.models import City, Person
 from bot.db import session_scope
 from bot.features.applications import form, rules
-from bot.features.applications.cities import chosen_city, city_row, look_up
+from bot.features.applications.cities import city_row
 from bot.features.applications.models import Application
-from bot.features.applications.validators import Problem, city_spellings
-from bot.features.places import Index
 from bot.features.schedule.models import Course
 from bot.features.schedule.service import CourseView, load_catalogue
 from bot.i18n import pick
@@ -70,16 +69,6 @@ class Begin:
 
 
 @dataclass(frozen=True)
-class Answered:
-    """The draft after an answer; `problem` or `choices` when the answer was not taken."""
-
-    app: AppView
-    problem: Problem | None = None
-    choices: tuple[str, ...] = ()
-    labels: dict = field(default_factory=dict)  # button text of each choice, where not fixed
-
-
-@dataclass(frozen=True)
 class Submitted:
     """The outcome of Submit."""
 
@@ -88,7 +77,8 @@ class Submitted:
     missing: tuple[str, ...] = ()
 
 
-def _view(app: Application, course: Course) -> AppView:
+def view(app: Application, course: Course) -> AppView:
+    """An application as a view, with its course."""
     return AppView(
         id=app.id,
         course_id=course.id,
@@ -105,7 +95,8 @@ def _view(app: Application, course: Course) -> AppView:
     )
 
 
-async def _owned(session, person_id: int, app_id: int) -> tuple[Application, Course] | None:
+async def owned(session, person_id: int, app_id: int) -> tuple[Application, Course] | None:
+    """The application and its course, when the application is the person's."""
     app = await session.get(Application, app_id)
     if app is None or app.person_id != person_id:
         return None
@@ -119,7 +110,8 @@ async def _accepted(session, course_id: int) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def _pause_others(session, person_id: int, keep: int | None) -> None:
+async def pause_others(session, person_id: int, keep: int | None) -> None:
+    """Pause the person's other drafts being filled in (one form at a time)."""
     rows = await session.scalars(
         select(Application).where(
             Application.person_id == person_id, Application.status == "draft"
@@ -148,24 +140,24 @@ async def begin(person_id: int, code: str, today: date, *, waitlist: bool = Fals
             )
         )
         if existing is not None and existing.status != "draft":
-            return Begin("applied", _view(existing, course), course.title)
+            return Begin("applied", view(existing, course), course.title)
         state = rules.window(course.status, course.starts, course.apply_until, today)
         if state != "open":
             return Begin(state, title=course.title)
         if existing is None and not waitlist:
             if rules.is_full(await _accepted(session, course.id), course.seats):
                 return Begin("full", title=course.title)
-        await _pause_others(session, person_id, existing.id if existing else None)
+        await pause_others(session, person_id, existing.id if existing else None)
         if existing is not None:
             existing.step = (existing.step or form.FIELDS[0].key).removeprefix(PAUSED)
             await session.flush()
-            return Begin("resumed", _view(existing, course), course.title)
+            return Begin("resumed", view(existing, course), course.title)
         app = Application(
             course_id=course.id, person_id=person_id, step=form.FIELDS[0].key, answers={}
         )
         session.add(app)
         await session.flush()
-        return Begin("started", _view(app, course), course.title)
+        return Begin("started", view(app, course), course.title)
 
 
 def waiting_for_text(person_id: int) -> ColumnElement[bool]:
@@ -186,14 +178,14 @@ async def drafts(person_id: int) -> list[AppView]:
 async def resume(person_id: int, app_id: int) -> AppView | None:
     """Make one of the person's drafts the one being filled in; None if not theirs/a draft."""
     async with session_scope() as session:
-        found = await _owned(session, person_id, app_id)
+        found = await owned(session, person_id, app_id)
         if found is None or found[0].status != "draft":
             return None
         app, course = found
-        await _pause_others(session, person_id, app.id)
+        await pause_others(session, person_id, app.id)
         app.step = (app.step or form.FIELDS[0].key).removeprefix(PAUSED)
         await session.flush()
-        return _view(app, course)
+        return view(app, course)
 
 
 async def active(person_id: int) -> AppView | None:
@@ -219,102 +211,28 @@ async def pause(person_id: int) -> bool:
         return paused
 
 
-def _store(app: Application, key: str, values: dict) -> None:
-    # A new dict, so SQLAlchemy sees the JSON column change.
-    app.answers = {**(app.answers or {}), **values}
-    app.step = form.SUMMARY if (app.step or "").startswith(EDIT) else form.next_step(key)
-
-
-async def answer_text(
-    person_id: int, text: str, locale: str, places: Index | None = None
-) -> Answered | None:
-    """A typed answer to the active draft's field; None when no draft is waiting for one.
-
-    `places` is the GeoNames index a typed city is looked up in."""
-    current = await active(person_id)
-    if current is None or current.field is None:
-        return None
-    key = current.field
-    async with session_scope() as session:
-        found = await _owned(session, person_id, current.id)
-        assert found is not None
-        app, course = found
-        country = (app.answers or {}).get("country")
-        cities, place = [], None
-        if key == "city":
-            cities = city_spellings((await load_catalogue()).cities.values())
-            if places is not None:
-                # A lookup is one indexed query; the first ever builds the index (seconds).
-                place = await look_up(text, places, country)
-        parsed = form.read_typed(key, text, locale, country, cities, place)
-        if parsed.values:
-            _store(app, key, parsed.values)
-            await session.flush()
-        return Answered(_view(app, course), parsed.problem, parsed.choices, parsed.labels)
-
-
-async def answer_choice(
-    person_id: int, app_id: int, key: str, value: str, places: Index | None = None
-) -> Answered | None:
-    """A pressed choice; None when the button is not for this person's current question."""
-    if key == "city":
-        values = await chosen_city(value, places)
-    else:
-        values = form.read_choice(key, value)
-    async with session_scope() as session:
-        found = await _owned(session, person_id, app_id)
-        if values is None or found is None or found[0].status != "draft":
-            return None
-        app, course = found
-        step = (app.step or "").removeprefix(PAUSED)
-        if step.removeprefix(EDIT) != key:
-            return None  # an old question's button
-        _store(app, key, values)
-        if values.get("consent") is False:
-            # Refusal: keep the draft at the consent question, not waiting for text.
-            app.step = PAUSED + "consent"
-        await _pause_others(session, person_id, app.id)
-        await session.flush()
-        return Answered(_view(app, course))
-
-
-async def start_edit(person_id: int, app_id: int, key: str) -> AppView | None:
-    """Re-ask one field from the summary; None for a field or application that is not valid."""
-    if key not in form.EDITABLE:
-        return None
-    async with session_scope() as session:
-        found = await _owned(session, person_id, app_id)
-        if found is None or found[0].status != "draft":
-            return None
-        app, course = found
-        app.step = EDIT + key
-        await _pause_others(session, person_id, app.id)
-        await session.flush()
-        return _view(app, course)
-
-
 async def submit(person_id: int, app_id: int, today: date) -> Submitted | None:
     """File the draft once (a second press says it is already filed); copy the profile."""
     async with session_scope() as session:
-        found = await _owned(session, person_id, app_id)
+        found = await owned(session, person_id, app_id)
         if found is None:
             return None
         app, course = found
         if app.status != "draft":
-            return Submitted("already", _view(app, course))
+            return Submitted("already", view(app, course))
         gaps = form.missing(app.answers or {})
         if gaps:
-            return Submitted("incomplete", _view(app, course), tuple(gaps))
+            return Submitted("incomplete", view(app, course), tuple(gaps))
         state = rules.window(course.status, course.starts, course.apply_until, today)
         if state != "open":
-            return Submitted(state, _view(app, course))
+            return Submitted(state, view(app, course))
         full = rules.is_full(await _accepted(session, course.id), course.seats)
         app.status = "waitlisted" if full else "submitted"
         app.submitted_at, app.step = utcnow(), None
         await _copy_profile(session, person_id, app.answers)
         record(session, person_id, "application.submit", "application", app.id, status=app.status)
         await session.flush()
-        return Submitted(app.status, _view(app, course))
+        return Submitted(app.status, view(app, course))
 
 
 async def _copy_profile(session, person_id: int, answers: dict) -> None:
@@ -339,20 +257,20 @@ async def list_for(person_id: int) -> list[AppView]:
             .where(Application.person_id == person_id)
             .order_by(Application.id)
         )
-        return [_view(app, course) for app, course in rows]
+        return [view(app, course) for app, course in rows]
 
 
 async def get(person_id: int, app_id: int) -> AppView | None:
     """One of the person's applications; None if it is not theirs."""
     async with session_scope() as session:
-        found = await _owned(session, person_id, app_id)
-        return _view(*found) if found else None
+        found = await owned(session, person_id, app_id)
+        return view(*found) if found else None
 
 
 async def withdraw(person_id: int, app_id: int) -> tuple[AppView, bool] | None:
     """Withdraw; (the application, whether it had been accepted), or None if not allowed."""
     async with session_scope() as session:
-        found = await _owned(session, person_id, app_id)
+        found = await owned(session, person_id, app_id)
         if found is None or not rules.can_withdraw(found[0].status):
             return None
         app, course = found
@@ -361,4 +279,4 @@ async def withdraw(person_id: int, app_id: int) -> tuple[AppView, bool] | None:
         app.status, app.withdrawn_at = "withdrawn", utcnow()
         record(session, person_id, "application.withdraw", "application", app.id, was=previous)
         await session.flush()
-        return _view(app, course), was_accepted
+        return view(app, course), was_accepted

@@ -137,6 +137,7 @@ async def test_scripts_emoji_and_sql_stored_exactly(sample, conv):
     names = "Айгуль Асанова 王小明 🌸"
     sql = "Robert'); DROP TABLE applications;--"
     await conv.send(7303, names)
+    await conv.send(7303, "Aigul Asanova")
     await conv.send(7303, "Кыргызстан")
     await conv.send(7303, "Бишкек")
     await conv.send(7303, sql)

@@ -24,9 +24,10 @@ async def test_bishkek_in_russian_gets_bishkek_time(sample, conv):
     """'г. Бишкек' from a Kyrgyz-language Telegram: GeoNames Bishkek; after submitting, the
     person's city is a new city row in Asia/Bishkek, which their follow-ups use."""
     await start_form(conv, 7401, lang="ky")
-    await fill(conv, 7401, [("text", "Айгуль Асанова"), ("text", "Кыргызстан")])
+    names = [("text", "Айгуль Асанова"), ("text", "Aigul Asanova"), ("text", "Кыргызстан")]
+    await fill(conv, 7401, names)
     [question] = await conv.send(7401, "г. Бишкек")
-    assert question.text.startswith("4/11.")  # taken: on to the organisation
+    assert question.text.startswith("5/12.")  # taken: on to the organisation
     answers = await _answers(7401)
     assert answers["city"] == "г. Бишкек"
     assert (answers["geonameid"], answers["city_zone"]) == (1528675, "Asia/Bishkek")
@@ -80,16 +81,76 @@ async def test_the_country_given_decides_and_forged_city_buttons_are_refused(sam
     assert conv.double.callback_answers[-1]["text"] == "Este botón ya no es válido."
 
 
-async def test_an_unknown_city_asks_for_the_nearest_large_one(sample, conv):
-    """Nothing found: asked again for the nearest large city; nothing stored meanwhile."""
+async def test_an_unknown_town_keeps_its_name_and_takes_the_zone_of_a_large_city(sample, conv):
+    """Nothing found: asked for the nearest large city; the town typed stays the person's
+    city, the large one gives only the zone, and the summary says so."""
     await start_form(conv, 7404, lang="en")
     await fill(conv, 7404, [("text", "Juan Dela Cruz"), ("text", "Philippines")])
     [problem, again] = await conv.send(7404, "Barangay Nowhere Sur")
-    assert problem.text.startswith("I could not find this city. Please write it as it appears")
+    assert problem.text.startswith(
+        "I could not find “Barangay Nowhere Sur”. If it is a small town, please write the "
+        "nearest large city: “Barangay Nowhere Sur” stays your city"
+    )
     assert again.text.startswith("3/11.") and "city" not in await _answers(7404)
     [question] = await conv.send(7404, "Manila City")
     assert question.text.startswith("4/11.")
-    assert (await _answers(7404))["city_zone"] == "Asia/Manila"
+    answers = await _answers(7404)
+    assert (answers["city"], answers["city_name"], answers["city_zone"]) == (
+        "Barangay Nowhere Sur",
+        "Manila",
+        "Asia/Manila",
+    )
+    assert answers["city_near"] is True and answers["city_key"] is None
+    assert "city_unfound" not in answers
+    rest = [
+        ("text", "City hall"),
+        ("text", "Officer"),
+        ("press", "ap:ch:1:seniority:working"),
+        ("text", "juan@nowhere.gov.ph"),
+        ("press", "ap:ch:1:phone:skip"),
+        ("press", "ap:ch:1:language:en"),
+        ("text", "To learn."),
+    ]
+    await fill(conv, 7404, rest)
+    events = await conv.press(7404, "ap:ch:1:consent:yes")
+    [summary] = [e for e in events if e.method == "sendMessage"]
+    philippines = Locale.parse("en").territories["PH"]
+    assert f"• City: Barangay Nowhere Sur — time zone of Manila, {philippines}" in summary.text
+    await conv.press(7404, "ap:sub:1")
+    async with db.session_scope() as s:
+        person = await s.scalar(select(Person).where(Person.telegram_id == 7404))
+        city = await s.get(City, person.city_id)
+        zone = await home_zone(s, person)
+    # The town is a city of its own in the statistics, on Manila's clock.
+    assert (city.name, city.country, str(zone)) == ("Barangay Nowhere Sur", "PH", "Asia/Manila")
+
+
+async def test_a_corrected_spelling_is_the_city_itself(sample, conv):
+    """A misspelt town not found, then written right: that city, not a town near it."""
+    await start_form(conv, 7405, lang="en")
+    await fill(conv, 7405, [("text", "Ana Gómez"), ("text", "Colombia")])
+    [_problem, _again] = await conv.send(7405, "Baranquiyaa")
+    [question] = await conv.send(7405, "Barranquilla")
+    assert question.text.startswith("4/11.")
+    answers = await _answers(7405)
+    assert (answers["city"], answers["city_name"]) == ("Barranquilla", "Barranquilla")
+    assert "city_near" not in answers
+
+
+async def test_a_town_then_an_ambiguous_large_city_chosen_by_button(sample, conv):
+    """The large city may itself be chosen among candidates: the town still stays."""
+    await start_form(conv, 7406, lang="en")
+    await fill(conv, 7406, [("text", "Ana Pérez"), ("text", "Kyrgyzstan")])
+    await conv.send(7406, "Pueblito Inexistente")
+    [question] = await conv.send(7406, "Valencia")
+    assert question.text.startswith("3/11. Which of these cities do you mean?")
+    await conv.press(7406, "Valencia, Spain")
+    answers = await _answers(7406)
+    assert (answers["city"], answers["city_zone"], answers["city_near"]) == (
+        "Pueblito Inexistente",
+        "Europe/Madrid",
+        True,
+    )
 
 
 async def test_a_new_city_counts_in_the_statistics(sample, conv):
@@ -146,9 +207,9 @@ async def test_one_name_in_several_time_zones_of_the_country_asks(sample, conv):
 async def test_official_and_province_first_spellings_and_the_summary_shows_the_place(sample, conv):
     """'四川省成都市' is Chengdu; the summary shows the typed name and the place taken."""
     await start_form(conv, 7423, lang="zh")
-    await fill(conv, 7423, [("text", "王伟"), ("text", "中華人民共和國")])
+    await fill(conv, 7423, [("text", "王伟"), ("text", "Wang Wei"), ("text", "中華人民共和國")])
     [question] = await conv.send(7423, "四川省成都市")
-    assert question.text.startswith("4/11.")
+    assert question.text.startswith("5/12.")
     answers = await _answers(7423)
     assert (answers["country"], answers["city_name"]) == ("CN", "Chengdu")
     rest = [

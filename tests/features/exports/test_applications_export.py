@@ -30,7 +30,7 @@ async def test_xlsx_korean_headers_chinese_name(sample):
     assert header[:4] == ["우선순위", "상태", "제출 일시(서울 시각)", "성명"]
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     assert [sheet.cell(r, 4).value for r in (2, 3)] == ["Ольга Смирнова", "王小明"]
-    assert sheet.cell(3, 5).value == Locale.parse("ko").territories["CN"]
+    assert sheet.cell(3, 6).value == Locale.parse("ko").territories["CN"]
     assert sheet.cell(3, 2).value == "제출됨"
     assert sheet.cell(2, 3).value.hour == 10  # 01:05 UTC is 10:05 in Seoul
 
@@ -42,8 +42,9 @@ async def test_csv_has_bom_and_cyrillic(sample):
     assert name.endswith(".csv") and data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Priority", "Status", "Submitted (Seoul time)", "Full name"]
-    assert rows[1][3] == "Ольга Смирнова" and rows[1][5] == "Алматы"
-    assert rows[1][4] == Locale.parse("en").territories["KZ"]
+    assert rows[0][4] == "Name in Latin letters (passport)"
+    assert rows[1][3] == "Ольга Смирнова" and rows[1][6] == "Алматы"
+    assert rows[1][5] == Locale.parse("en").territories["KZ"]
     assert rows[2][3] == "王小明" and rows[1][2] == "2018-04-02 10:05"
 
 
