@@ -7,13 +7,14 @@ while re-answering from the summary, "paused:" in front while the person is not 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
+from bot.features.applications import validators
+from bot.features.postcards import months
 from bot.i18n import N_, Translator, _, babel_locale
 
 PAUSED = "paused:"
@@ -34,7 +35,6 @@ LABELS = {
     "obstacles": N_("Expected obstacles"),
     "support": N_("Support I would like from Seoul"),
 }
-_MONTH = re.compile(r"^\s*(\d{4})\s*[-./]\s*(\d{1,2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,9 @@ class Problem:
 
 
 def clean(text: str) -> str:
-    """Trim surrounding blanks only: any script and emoji are kept exactly."""
-    return (text or "").strip()
+    """Full-width forms folded, zero-width and bidi controls removed, blanks trimmed: any
+    script and emoji are otherwise kept exactly (the application form's rule)."""
+    return validators.clean(text or "")
 
 
 def check_text(kind: str, raw: str) -> tuple[str | None, Problem | None]:
@@ -106,16 +107,20 @@ def month_choices(today: date) -> list[str]:
 
 
 def read_month(raw: str, today: date) -> str | None:
-    """A typed or pressed YYYY-MM from this month to five years ahead, normalised; else None."""
-    match = _MONTH.match(raw or "")
-    if not match:
+    """A typed or pressed month ("2019-03", "marzo de 2019", "2019年3月", "03/2019") from this
+    month to five years ahead, as "YYYY-MM"; else None."""
+    found = months.parse(clean(raw), today)
+    if found is None:
         return None
-    year, month = int(match[1]), int(match[2])
-    if not 1 <= month <= 12:
-        return None
+    year, month = found
     if (year, month) < (today.year, today.month) or year > today.year + MAX_YEARS_AHEAD:
         return None
     return f"{year:04d}-{month:02d}"
+
+
+def example_month(today: date, locale: str | None = None) -> str:
+    """A month half a year ahead as the reader would write it ("marzo de 2019")."""
+    return month_name("{:04d}-{:02d}".format(*add_months(today, 6)), locale)
 
 
 def month_name(value: str | None, locale: str | None = None) -> str:
@@ -126,8 +131,9 @@ def month_name(value: str | None, locale: str | None = None) -> str:
     return format_skeleton("yMMMM", date(year, month, 1), locale=babel_locale(locale))
 
 
-def prompt(step: Step, count: int) -> str:
-    """The question for a step, in the current language (`count`: actions written so far)."""
+def prompt(step: Step, count: int, today: date) -> str:
+    """The question for a step, in the current language (`count`: actions written so far;
+    `today` for the example month)."""
     if step.kind == "inspired_by":
         return _(
             "Which Seoul policy or practice inspired you most during this course? "
@@ -140,9 +146,9 @@ def prompt(step: Step, count: int) -> str:
         ).format(n=step.n, max=MAX_ACTIONS, limit=LIMITS["action"])
     if step.kind == "target":
         return _(
-            "By which month do you plan to complete action {n}? Choose a month or type it as "
-            "YYYY-MM, e.g. 2019-03."
-        ).format(n=step.n)
+            "By which month do you plan to complete action {n}? Choose a month or type it, "
+            "e.g. {example}."
+        ).format(n=step.n, example=example_month(today))
     if step.kind == "more":
         return _("Would you like to add another action?")
     if step.kind == "obstacles":
@@ -156,8 +162,8 @@ def prompt(step: Step, count: int) -> str:
     ).format(limit=LIMITS["support"])
 
 
-def problem_text(problem: Problem) -> str:
-    """Why an answer was refused, in the current language."""
+def problem_text(problem: Problem, today: date) -> str:
+    """Why an answer was refused, in the current language (`today` for the example month)."""
     if problem.code == "too_long":
         loc = babel_locale()
         return _(
@@ -169,9 +175,9 @@ def problem_text(problem: Problem) -> str:
         )
     if problem.code == "month":
         return _(
-            "Please choose a month with the buttons or type it as YYYY-MM, e.g. 2019-03 "
-            "(from this month up to five years ahead)."
-        )
+            "Please choose a month with the buttons or type it, e.g. {example} (from this "
+            "month up to five years ahead)."
+        ).format(example=example_month(today))
     if problem.code == "buttons":
         return _("Please choose one of the buttons.")
     return _("Please type your answer.")

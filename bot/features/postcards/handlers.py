@@ -56,7 +56,7 @@ async def ask(chat: Chat, card: CardView, today) -> None:
         markup = kb.more_keyboard(card.id)
     elif at.kind == "support":
         markup = kb.skip_keyboard(card.id)
-    await chat.send_message(form.prompt(at, len(card.actions)), reply_markup=markup)
+    await chat.send_message(form.prompt(at, len(card.actions), today), reply_markup=markup)
 
 
 def _refusal(result: service.Eligibility) -> str:
@@ -133,7 +133,7 @@ async def form_text(update: Update, context: BotContext) -> bool:
         )
         return True
     if result.problem is not None:
-        await message.reply_text(form.problem_text(result.problem))
+        await message.reply_text(form.problem_text(result.problem, today))
     await ask(chat, result.card, today)
     return True
 
