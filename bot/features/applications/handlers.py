@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.clock import utcnow
@@ -14,13 +12,12 @@ from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications import answering, form, rules, service
 from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
+from bot.features.applications import status_handlers as status
 from bot.features.applications.service import AppView
 from bot.features.places import default_index
 from bot.features.schedule.keyboards import add_card_button
 from bot.features.start.handlers import add_start_payload
-from bot.i18n import N_, _, fmt_date_range, pick
-
-log = logging.getLogger(__name__)
+from bot.i18n import N_, _, pick
 
 
 def _today(context: BotContext):
@@ -178,10 +175,6 @@ async def cancel_form(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def _refuse(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer valid."), show_alert=True)
-
-
 async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: kb.Press) -> None:
     assert context.user is not None and press.app_id is not None
     places = default_index(context.settings.places_path)
@@ -189,7 +182,7 @@ async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: 
         context.user.person_id, press.app_id, press.field, press.value, places
     )
     if result is None:
-        await _refuse(query)
+        await status.refuse(query)
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
@@ -208,7 +201,7 @@ async def _submit(query: CallbackQuery, chat: Chat, context: BotContext, app_id:
     assert context.user is not None
     result = await service.submit(context.user.person_id, app_id, _today(context))
     if result is None:
-        await _refuse(query)
+        await status.refuse(query)
         return
     if result.outcome == "already":
         await query.answer(_("This application has already been submitted."), show_alert=True)
@@ -244,7 +237,7 @@ async def button(update: Update, context: BotContext) -> None:
     assert query is not None and user is not None and chat is not None
     press = kb.parse(query.data)
     if press is None:
-        await _refuse(query)
+        await status.refuse(query)
         return
     if press.action in ("new", "wl"):
         await query.answer()
@@ -256,7 +249,7 @@ async def button(update: Update, context: BotContext) -> None:
         return
     app_id = press.app_id
     if app_id is None:
-        await _refuse(query)
+        await status.refuse(query)
         return
     if press.action == "ch":
         await _choice(query, chat, context, press)
@@ -271,83 +264,12 @@ async def button(update: Update, context: BotContext) -> None:
         app = await answering.start_edit(user.person_id, app_id, press.field)
     if press.action in ("res", "edit"):
         if app is None:
-            await _refuse(query)
+            await status.refuse(query)
             return
         await query.answer()
         await ask(chat, app)
         return
-    await _withdraw(query, chat, context, press.action, app_id)
-
-
-async def _withdraw(
-    query: CallbackQuery, chat: Chat, context: BotContext, action: str, app_id: int
-) -> None:
-    assert context.user is not None
-    if action == "wd":
-        app = await service.get(context.user.person_id, app_id)
-        if app is None or not rules.can_withdraw(app.status):
-            await _refuse(query)
-            return
-        await query.answer()
-        text = _(
-            "Do you really want to withdraw your application to “{course}”? This cannot be undone."
-        ).format(course=app.title())
-        await chat.send_message(text, reply_markup=kb.confirm_withdraw_keyboard(app_id))
-        return
-    done = await service.withdraw(context.user.person_id, app_id)
-    if done is None:
-        await _refuse(query)
-        return
-    app, was_accepted = done
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await chat.send_message(
-        _("Your application to “{course}” has been withdrawn.").format(course=app.title())
-    )
-    if was_accepted:
-        await _promote(app.course_id)
-
-
-async def _promote(course_id: int) -> None:
-    """Offer the freed seat to the waitlist (the staff side's job; tolerated while absent)."""
-    try:
-        from bot.features.applications.review import promote_waitlist
-    except (ImportError, AttributeError):
-        log.info("promote_waitlist is not available yet")
-        return
-    await promote_waitlist(course_id)
-
-
-def status_text(apps: list[AppView]) -> str:
-    """The person's applications with dates, status and the decision note."""
-    if not apps:
-        return _("You have no applications yet. Send /apply to apply to a course.")
-    lines = [_("Your applications:")]
-    for app in apps:
-        lines += ["", f"• {app.title()}"]
-        if app.starts and app.ends:
-            lines.append("  " + fmt_date_range(app.starts, app.ends))
-        lines.append("  " + _("Status: {status}").format(status=kb.status_label(app.status)))
-        if app.decision_note:
-            lines.append("  " + _("Note: {note}").format(note=app.decision_note))
-    return "\n".join(lines)
-
-
-async def status_command(update: Update, context: BotContext) -> None:
-    """/status: the person's applications, with Withdraw and Continue buttons."""
-    chat, user = update.effective_chat, context.user
-    assert chat is not None and user is not None
-    if update.callback_query:
-        await update.callback_query.answer()
-    apps = await service.list_for(user.person_id)
-    rows = []
-    for app in apps:
-        if rules.can_withdraw(app.status):
-            rows.append([kb.withdraw_button(app.id, app.title())])
-        elif app.status == "draft":
-            rows.append(kb.resume_keyboard(app.id).inline_keyboard[0])
-    markup = InlineKeyboardMarkup(rows) if rows else None
-    await chat.send_message(status_text(apps), reply_markup=markup)
+    await status.withdraw_press(query, chat, context, press.action, app_id)
 
 
 def register(app: Application) -> None:
@@ -361,7 +283,7 @@ def register(app: Application) -> None:
     add_card_button(app, card_button)
     add_start_payload(app, "apply", deep_link)
     app.add_handler(CommandHandler("apply", apply_command))
-    app.add_handler(CommandHandler("status", status_command))
+    app.add_handler(CommandHandler("status", status.status_command))
     app.add_handler(CallbackQueryHandler(apply_command, pattern=r"^menu:apply$"))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^ap:"))
     # A draft waiting for a typed answer takes the text before /contact and the questions.
