@@ -70,9 +70,7 @@ def features(toks: list[str], matches: list[Match]) -> list[str]:
             runs.append(w)
     feats += ["w:" + w for w in words]
     # Stems join a word's inflected forms ("заявку", "заявки"; "plazas", "plaza").
-    feats += [
-        "s:" + stem(w, loc) for w in words if len(w) > 3 for loc in stem_locales(w)
-    ]
+    feats += ["s:" + stem(w, loc) for w in words if len(w) > 3 for loc in stem_locales(w)]
     feats += [f"b:{a}_{b}" for a, b in pairwise(words)]
     for run in runs:
         if not run.startswith("<"):

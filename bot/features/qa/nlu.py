@@ -255,8 +255,10 @@ class Engine:
         cues = {m.value for m in matches if m.kind == "intent"}
         place = filters.cities or filters.countries or filters.orgs
         # "Is any course taught in Spanish?" asks for those courses, not how teaching works.
-        if intent == "format" and filters.languages and any(
-            m.kind == "course_word" for m in matches
+        if (
+            intent == "format"
+            and filters.languages
+            and any(m.kind == "course_word" for m in matches)
         ):
             return "schedule"
         # "Is there a course for officials from Kyiv?" asks which course exists; "can
