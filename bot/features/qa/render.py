@@ -148,10 +148,12 @@ def smalltalk(loc: str, kind: str) -> str:
     return translator(loc).gettext(SMALLTALK.get(kind, SMALLTALK["other"]))
 
 
-def not_sure(loc: str, unknown_text: str) -> str:
+def not_sure(loc: str) -> str:
     """The honest reply when the question was not understood well enough to answer."""
-    head = translator(loc).gettext("I am not sure I understood your question.")
-    return f"{head}\n\n{unknown_text}"
+    return translator(loc).gettext(
+        "I am not sure I understood your question. Could you put it another way? I can also "
+        "pass it to a person."
+    )
 
 
 def place_name(loc: str, catalogue, asker) -> str:

@@ -156,9 +156,9 @@ async def answer_question(
     tr = translator(loc)
     courses: tuple[CourseView, ...] = u.courses
     offer = u.intent in HANDOFF_INTENTS
-    unknown_text = pick(brain.knowledge.answers.get("unknown"), loc)
     if u.unsure:
-        body, courses = render.not_sure(loc, unknown_text), ()
+        # One honest sentence, not "I'm not sure" stacked on "I don't know that".
+        body, courses = render.not_sure(loc), ()
     elif u.intent == "smalltalk":
         body, courses = render.smalltalk(loc, u.smalltalk or "other"), ()
     elif u.intent == "seats":

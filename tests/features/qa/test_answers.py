@@ -114,5 +114,5 @@ async def test_next_course_is_the_first_still_to_start(sample):
 async def test_korean_staff_question_is_answered_in_korean(sample):
     """Staff write in Korean: the engine does not read Korean, but the reply is in Korean."""
     answer = await answer_question("다음 달 과정 일정 알려줘", locale="en")
-    assert answer.locale == "ko"
-    assert "죄송합니다" in answer.text
+    assert answer.locale == "ko" and answer.offer_handoff and answer.courses == ()
+    assert "죄송합니다" in answer.text or "확실하지 않습니다" in answer.text
