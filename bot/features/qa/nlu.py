@@ -110,6 +110,7 @@ class Understanding:
     confidence: float = 0.0
     unsure: bool = False  # the best guess was too weak to answer
     smalltalk: str | None = None  # greet | thanks | bye, when said
+    course_word: bool = False  # the question says "course" (or training, 课程, curso…)
 
 
 def _weight(toks: list[str], m: Match) -> float:
@@ -219,7 +220,8 @@ class Engine:
                 orgs=filters.orgs,
             )
             courses = self._next_only(courses, toks, explicit_year, today)
-        return Understanding(intent, filters, courses, loc, confidence, unsure, said)
+        named = any(m.kind == "course_word" for m in matches)
+        return Understanding(intent, filters, courses, loc, confidence, unsure, said, named)
 
     def _next_only(
         self,

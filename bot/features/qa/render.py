@@ -18,15 +18,18 @@ def course_dates(course: CourseView, loc: str) -> str:
     return translator(loc).gettext("dates to be agreed")
 
 
-def course_list(loc: str, courses: Sequence[CourseView]) -> str:
-    """A bulleted list of courses with dates and audience, headed by how many were found."""
+def course_list(loc: str, courses: Sequence[CourseView], today: date | None = None) -> str:
+    """A bulleted list of courses with dates and audience, headed by how many were found;
+    courses already over are marked so, so nobody plans for them."""
     tr = translator(loc)
     head = tr.ngettext("I found {count} course:", "I found {count} courses:", len(courses)).format(
         count=len(courses)
     )
     lines = [head]
     for c in courses:
-        lines.append(f"• {c.t(loc)} — {course_dates(c, loc)}")
+        over = today is not None and c.ends is not None and c.ends < today
+        done = f" ({tr.gettext('already over')})" if over else ""
+        lines.append(f"• {c.t(loc)} — {course_dates(c, loc)}{done}")
         if target := pick(c.target, loc):
             lines.append(f"  {target}")
     lines += ["", tr.gettext("Send /courses for details, a calendar file and how to apply.")]
@@ -132,6 +135,23 @@ def eligibility(loc: str, place: str, opened, members, others) -> str:
     return "\n".join(lines)
 
 
+def open_to_all(loc: str, opened, members, others) -> str:
+    """Courses open to every city, to partner-network members, and reserved for others."""
+    tr = translator(loc)
+    lines = [tr.gettext("Open to officials of every city:")]
+    lines += [_bullet(loc, c) for c in opened] or ["—"]
+    if members:
+        lines += ["", tr.gettext("Open if your city is a member of the partner network:")]
+        lines += [f"{_bullet(loc, c)} ({c.partner})" for c in members]
+    if others:
+        lines += ["", tr.gettext("Reserved for other participants:")]
+        for c in others:
+            target = pick(c.target, loc)
+            lines.append(f"• {c.t(loc)}" + (f": {target}" if target else ""))
+    lines += ["", tr.gettext("Tell me your city and I will say which courses are open to it.")]
+    return "\n".join(lines)
+
+
 SMALLTALK = {
     "greet": N_(
         "Hello! I answer questions about the training courses: dates, applying, costs, your "
@@ -160,7 +180,7 @@ def place_name(loc: str, catalogue, asker) -> str:
     """How the answer names the asker's place: city, else country, else organisation."""
     for key in sorted(asker.cities):
         if city := catalogue.cities.get(key):
-            return (city.names or {}).get(loc) or city.name
+            return pick({"en": city.name, **(city.names or {})}, loc)
     names = babel_locale(loc).territories
     for code in sorted(asker.countries):
         return names.get(code, code)

@@ -82,6 +82,8 @@ def resolve_day(day: str | None, today: date) -> date:
         return today
     if day == "tomorrow":
         return today + timedelta(days=1)
+    if day == "after_tomorrow":
+        return today + timedelta(days=2)
     if day == "yesterday":
         return today - timedelta(days=1)
     if day in WEEKDAYS:
@@ -124,10 +126,16 @@ async def _eligibility(
     asker = Asker(f.cities, f.countries, f.orgs)
     if not asker.known() and person_id is not None:
         asker = await asker_profile(person_id)
-    if not asker.known():
-        return None
     cat = brain.catalogue
     pool = upcoming_year(cat, f.year, today)
+    if not asker.known():
+        if not u.course_word:
+            return None
+        # "Which courses can I apply to?" from someone we know nothing about: the courses
+        # open to every city, to network members, and the ones reserved for others.
+        sorted_ = sort_courses(cat, asker, pool)
+        lists = render.open_to_all(loc, sorted_.open, sorted_.members, sorted_.others)
+        return lists, sorted_.open + sorted_.members
     sorted_ = sort_courses(cat, asker, pool)
     place = render.place_name(loc, cat, asker)
     text = render.eligibility(loc, place, sorted_.open, sorted_.members, sorted_.others)
@@ -172,7 +180,7 @@ async def answer_question(
     ):
         body, courses = found
     elif u.intent == "schedule":
-        body = render.course_list(loc, courses) if courses else render.no_course(loc)
+        body = render.course_list(loc, courses, today) if courses else render.no_course(loc)
         offer = not courses
     elif u.intent == "programme":
         body, found = await day_programme(
@@ -190,7 +198,7 @@ async def answer_question(
             "I am sorry, I do not have an answer to that yet."
         )
         if u.intent == "apply" and courses:
-            body = f"{body}\n\n{render.course_list(loc, courses)}"
+            body = f"{body}\n\n{render.course_list(loc, courses, today)}"
         elif u.intent != "apply":
             courses = ()
     refs = tuple(CourseRef(c.code, c.t(loc), c.starts, c.ends) for c in courses)

@@ -1,0 +1,106 @@
+"""Answer kinds: seats, deadlines, eligibility by audience, small talk, month overlap."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel.dates import format_date
+from sqlalchemy import select
+
+from bot import db
+from bot.core.models import City, Person
+from bot.features.qa.service import answer_question
+
+MARCH = date(2018, 3, 1)
+
+
+async def test_june_includes_a_course_that_runs_into_june(sample):
+    """Kyiv's course (27 May-3 Jun) is a June course as well as a May one."""
+    answer = await answer_question("¿cursos en junio?", locale="es", today=MARCH)
+    assert answer.intent == "schedule"
+    assert {c.code for c in answer.courses} == {"2018-07", "2018-08"}
+
+
+async def test_seats_name_the_number_with_russian_plural(sample):
+    """Seats of the CITYNET transport course: 13, with the 'many' form мест."""
+    answer = await answer_question(
+        "Сколько мест на курсе по транспорту CITYNET?", locale="ru", today=MARCH
+    )
+    assert answer.intent == "seats" and [c.code for c in answer.courses] == ["2018-04"]
+    assert "13 мест" in answer.text
+
+
+async def test_deadline_says_when_applications_close(sample):
+    """No apply_until: applications close when the course starts, on its Babel-written date."""
+    answer = await answer_question(
+        "What is the deadline to apply for the climate change course?", locale="en", today=MARCH
+    )
+    assert answer.intent == "deadline" and [c.code for c in answer.courses] == ["2018-11"]
+    assert format_date(date(2018, 9, 9), "long", locale="en") in answer.text
+    later = await answer_question(
+        "What is the deadline to apply for the climate change course?",
+        locale="en",
+        today=date(2018, 10, 1),
+    )
+    assert "applications are closed" in later.text
+
+
+async def test_bishkek_eligibility_is_honest_and_lists_open_courses(sample):
+    """Courses open to Bishkek by audience; Kyiv's and the Chinese cities' ones are reserved;
+    never a reflexive 'of course'."""
+    answer = await answer_question(
+        "Могут ли участвовать сотрудники мэрии Бишкека?", locale="ru", today=MARCH
+    )
+    assert answer.intent == "eligibility" and not answer.text.startswith("Конечно")
+    codes = {c.code for c in answer.courses}
+    assert {"2018-05", "2018-06", "2018-08", "2018-12", "2018-13"} <= codes
+    assert not codes & {"2018-07", "2018-10", "2018-09"}
+    reserved = answer.text.split("\n\n")[2]
+    assert "Киев" in reserved and "Китая" in reserved
+
+
+async def test_which_courses_can_i_apply_to_uses_the_profile_city(sample):
+    """With no place named, the asker's own city from their profile decides."""
+    async with db.session_scope() as session:
+        shanghai = await session.scalar(select(City).where(City.key == "shanghai"))
+        person = Person(telegram_id=77001, locale="zh", city_id=shanghai.id, country="CN")
+        session.add(person)
+        await session.flush()
+        pid = person.id
+    answer = await answer_question("我可以申请哪些课程？", locale="zh", person_id=pid, today=MARCH)
+    assert answer.intent == "eligibility"
+    assert "2018-10" in {c.code for c in answer.courses}  # e-government for Chinese cities
+    nobody = await answer_question("我可以申请哪些课程？", locale="zh", today=MARCH)
+    assert "2018-10" not in {c.code for c in nobody.courses}
+    assert "2018-13" in {c.code for c in nobody.courses}
+
+
+async def test_small_talk_is_short_and_offers_no_person(sample, conv):
+    """'спасибо' gets one polite line in Russian, without the handoff offer or courses."""
+    events = await conv.send(7101, "спасибо", lang="ru")
+    assert len(events) == 1 and events[0].text.startswith("Пожалуйста")
+    assert not events[0].buttons
+
+
+async def test_exchange_rate_is_not_a_course(sample, conv):
+    """«курс» as an exchange rate: no course list, a person offered."""
+    events = await conv.send(7102, "Какой курс сома к воне?", lang="ru")
+    assert not any("Я нашёл" in e.text for e in events)
+    assert any(e.buttons for e in events)
+
+
+async def test_finished_courses_are_marked(sample):
+    """A course already over is listed as such."""
+    answer = await answer_question("When is the water course?", locale="en", today=MARCH)
+    lines = answer.text.splitlines()
+    tashkent = next(x for x in lines if "Tashkent" in x)
+    june = next(x for x in lines if "Planned Course 3" in x)
+    assert "(already over)" in tashkent and "(already over)" not in june
+
+
+async def test_place_names_follow_the_reader(sample):
+    """A Taipei official reading Traditional Chinese sees 台北, not Taipei."""
+    answer = await answer_question("台北市的公務員可以參加研習嗎？", locale="zh_Hant", today=MARCH)
+    assert answer.locale == "zh_Hant" and "Taipei" not in answer.text
+    assert re.search("台北|臺北", answer.text)
