@@ -16,6 +16,17 @@ from bot.config import Settings
 from bot.transport.botapi import SentEvent
 from bot.transport.harness import conversation
 
+# Offline, the double hosts a liaison group of its own unless LIAISON_CHAT_ID names one, so
+# "ask a person" works end to end (answer with --chat DEMO_LIAISON_CHAT --reply-to last).
+DEMO_LIAISON_CHAT = -1000000000777
+
+
+def offline_settings(settings: Settings) -> Settings:
+    """The settings `chat` and `demo` run with: a liaison group always exists."""
+    if settings.liaison_chat_id:
+        return settings
+    return settings.model_copy(update={"liaison_chat_id": DEMO_LIAISON_CHAT})
+
 
 def state_paths(settings: Settings) -> tuple[Path, Path]:
     """Where the double keeps its chats and files for this database (one set per database)."""
@@ -78,6 +89,7 @@ async def _finish_background_work(conv) -> list:
 
 async def chat_once(args: argparse.Namespace, settings: Settings) -> int:
     """Send one update, wait for the bot, print every message it sent."""
+    settings = offline_settings(settings)
     if args.now:
         clock.freeze(clock.parse_instant(args.now, settings.timezone))
     await prepare_database(settings)

@@ -10,7 +10,7 @@ import sys
 from bot import clock
 from bot.config import Settings
 from bot.transport.botapi import SentEvent
-from bot.transport.chat import prepare_database
+from bot.transport.chat import offline_settings, prepare_database
 from bot.transport.harness import conversation
 
 INTRO = """liaison-bot demo — you are Telegram user {uid} ({lang}); the bot's clock is {now}.
@@ -36,7 +36,7 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         (settings.data_dir / "demo.db").unlink(missing_ok=True)
         shutil.rmtree(files, ignore_errors=True)  # the double's chats and files go with it
     demo_db = f"sqlite+aiosqlite:///{(settings.data_dir / 'demo.db').resolve()}"
-    demo_settings = settings.model_copy(update={"database_url": demo_db})
+    demo_settings = offline_settings(settings).model_copy(update={"database_url": demo_db})
     now = clock.parse_instant(args.now or "2018-01-02T10:00", settings.timezone)
     clock.freeze(now)
     await prepare_database(demo_settings)
