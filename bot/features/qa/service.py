@@ -154,6 +154,9 @@ async def answer_question(
     brain = await _brain()
     today = today or seoul_today(tz)
     u = brain.engine.understand(text, locale=locale, today=today)
+    if _HANGUL.search(text or ""):
+        # The engine reads en/zh/es/ru, not Korean: say so honestly rather than guess.
+        u = Understanding("unknown", u.filters, (), "ko", 0.0, unsure=True)
     loc = u.locale if u.locale in TRAINEE_LOCALES or u.locale == "ko" else (locale or "en")
     if loc == "zh" and (locale == "zh_Hant" or is_traditional(text or "")):
         # Written in (or set to) Traditional characters: answered in them.
