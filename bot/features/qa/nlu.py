@@ -18,7 +18,8 @@ from bot.features.qa.features import features
 from bot.features.qa.nlu_catalogue import entity_phrases, select_courses
 from bot.features.qa.nlu_lexicon import Lexicon
 from bot.features.qa.nlu_match import Match, PhraseIndex
-from bot.features.qa.nlu_text import MAX_CHARS, detect_locale, normalise, script
+from bot.features.qa.nlu_rules import rule_intent
+from bot.features.qa.nlu_text import MAX_CHARS, detect_locale, normalise
 from bot.features.schedule.service import Catalogue, CourseView
 
 __all__ = [
@@ -54,18 +55,6 @@ MIN_CONFIDENCE = 0.2
 COURSE_INTENTS = frozenset({"schedule", "seats", "deadline"})
 # A greeting and a goodbye in one message is a goodbye; "thanks, bye" too.
 _SMALLTALK_ORDER = ("bye", "thanks", "greet")
-# When two FAQ intents score the same, the more specific one wins: "who can apply" is about
-# eligibility, "when is the evaluation after the course" about the follow-up.
-_TIE_ORDER = (
-    "eligibility",
-    "action_plan",
-    "forum",
-    "online_lectures",
-    "costs",
-    "format",
-    "contact",
-    "apply",
-)
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _EMPTY: frozenset = frozenset()
@@ -111,11 +100,6 @@ class Understanding:
     unsure: bool = False  # the best guess was too weak to answer
     smalltalk: str | None = None  # greet | thanks | bye, when said
     course_word: bool = False  # the question says "course" (or training, 课程, curso…)
-
-
-def _weight(toks: list[str], m: Match) -> float:
-    # A Chinese character carries about half the meaning of a word.
-    return sum(0.5 if script(t) == "cjk" else 1.0 for t in toks[m.start : m.end])
 
 
 class Engine:
@@ -196,10 +180,15 @@ class Engine:
             session_kinds=frozenset(self._values(matches, "session")),
         )
         intent, confidence = self._classify(toks, matches, filters, explicit_year)
-        unsure = intent != "unknown" and confidence < MIN_CONFIDENCE
+        talk = {m.value for m in matches if m.kind == "smalltalk"}
+        # Small talk is recognised by its words ("gracias", "рахмет", "👍"); a guess of small
+        # talk without one is a message the bot did not understand ("xxxxxxxx").
+        unsure = intent != "unknown" and (
+            confidence < MIN_CONFIDENCE
+            or (intent == "smalltalk" and not talk and confidence < 0.5)
+        )
         if unsure:
             intent = "unknown"
-        talk = {m.value for m in matches if m.kind == "smalltalk"}
         said = next((k for k in _SMALLTALK_ORDER if k in talk), None)
         courses: tuple[CourseView, ...] = ()
         if intent in ("seats", "deadline") and not filters.narrows_courses():
@@ -247,7 +236,7 @@ class Engine:
         if any(m.kind == "noise" for m in matches):
             return "unknown", 0.0
         if self.model is None:
-            return self._intent(toks, matches, filters, explicit_year)
+            return rule_intent(toks, matches, filters, explicit_year)
         probs = self.model.probabilities(features(toks, matches))
         best = max(probs, key=probs.__getitem__)
         return self._settle(best, matches, filters), probs[best]
@@ -273,44 +262,3 @@ class Engine:
         if intent in ("seats", "schedule") and "format" in cues and not filters.narrows_courses():
             return "format"
         return intent
-
-    def _intent(
-        self, toks: list[str], matches: list[Match], filters: Filters, explicit_year: bool
-    ) -> tuple[str, float]:
-        if any(m.kind == "noise" for m in matches):
-            return "unknown", 0.0
-        scores: dict[str, float] = defaultdict(float)
-        for m in matches:
-            if m.kind == "intent":
-                scores[m.value] += _weight(toks, m)
-        offtopic = sum(_weight(toks, m) for m in matches if m.kind == "offtopic")
-        faq = {k: v for k, v in scores.items() if k not in ("schedule", "programme")}
-        # "Where can I eat near the hotel?" mentions a cost word but is about restaurants.
-        if faq and max(faq.values()) >= offtopic:
-            best = max(
-                faq,
-                key=lambda k: (faq[k], -_TIE_ORDER.index(k) if k in _TIE_ORDER else -99),
-            )
-            return best, min(0.95, 0.6 + 0.15 * faq[best])
-        if filters.day or scores.get("programme"):
-            return "programme", 0.8
-        # "Where is the site visit?" is about the week's programme; "does the water course
-        # have site visits" names a course, so it stays a course question.
-        if filters.session_kinds and not filters.narrows_courses():
-            return "programme", 0.7
-        kinds = {m.kind for m in matches}
-        cue = scores.get("schedule", 0) > 0
-        course_word = "course_word" in kinds
-        if offtopic and not (course_word or filters.themes):
-            return "unknown", 0.1
-        anchored = (
-            course_word
-            or filters.themes
-            or filters.orgs
-            or filters.types
-            or filters.languages
-            or (cue and (filters.cities or filters.countries or filters.months or explicit_year))
-        )
-        if anchored:
-            return "schedule", 0.9 if cue or course_word else 0.7
-        return "unknown", 0.1

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.features.qa import render
+from bot.features.qa import render_kinds as kinds
 from bot.features.qa.eligibility import Asker, sort_courses, upcoming_year
 from bot.features.qa.intent_model import ensure_model
 from bot.features.qa.knowledge import CACHE, DATA, Knowledge, load_knowledge
@@ -134,11 +135,11 @@ async def _eligibility(
         # "Which courses can I apply to?" from someone we know nothing about: the courses
         # open to every city, to network members, and the ones reserved for others.
         sorted_ = sort_courses(cat, asker, pool)
-        lists = render.open_to_all(loc, sorted_.open, sorted_.members, sorted_.others)
+        lists = kinds.open_to_all(loc, sorted_.open, sorted_.members, sorted_.others)
         return lists, sorted_.open + sorted_.members
     sorted_ = sort_courses(cat, asker, pool)
-    place = render.place_name(loc, cat, asker)
-    text = render.eligibility(loc, place, sorted_.open, sorted_.members, sorted_.others)
+    place = kinds.place_name(loc, cat, asker)
+    text = kinds.eligibility(loc, place, sorted_.open, sorted_.members, sorted_.others)
     return text, sorted_.open + sorted_.members
 
 
@@ -169,14 +170,14 @@ async def answer_question(
     offer = u.intent in HANDOFF_INTENTS
     if u.unsure:
         # One honest sentence, not "I'm not sure" stacked on "I don't know that".
-        body, courses = render.not_sure(loc), ()
+        body, courses = kinds.not_sure(loc), ()
     elif u.intent == "smalltalk":
-        body, courses = render.smalltalk(loc, u.smalltalk or "other"), ()
+        body, courses = kinds.smalltalk(loc, u.smalltalk or "other"), ()
     elif u.intent == "seats":
-        body = render.seats(loc, courses) if courses else render.no_course(loc)
+        body = kinds.seats(loc, courses) if courses else render.no_course(loc)
         offer = not courses
     elif u.intent == "deadline":
-        body = render.deadlines(loc, courses, today) if courses else render.no_course(loc)
+        body = kinds.deadlines(loc, courses, today) if courses else render.no_course(loc)
         offer = not courses
     elif u.intent == "eligibility" and (
         found := await _eligibility(brain, u, loc, person_id, today)
