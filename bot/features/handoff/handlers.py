@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def offer_keyboard(handoff_id: int) -> InlineKeyboardMarkup:
     """The 'send to a person' / 'no, thanks' buttons for an offered question."""
-    send = InlineKeyboardButton(_("✉️ Send to a person"), callback_data=f"ho:send:{handoff_id}")
+    send = InlineKeyboardButton(_("💬 Ask a person"), callback_data=f"ho:send:{handoff_id}")
     no = InlineKeyboardButton(_("No, thanks"), callback_data=f"ho:no:{handoff_id}")
     return InlineKeyboardMarkup([[send, no]])
 
@@ -110,7 +110,7 @@ async def question_text(update: Update, context: BotContext) -> bool:
 
 
 async def offer_pressed(update: Update, context: BotContext) -> None:
-    """'Send to a person' or 'No, thanks' under an offered question."""
+    """'Ask a person' or 'No, thanks' under an offered question."""
     query, user = update.callback_query, context.user
     assert query is not None and user is not None
     _prefix, action, raw_id = (query.data or "").split(":")

@@ -131,7 +131,7 @@ async def test_offer_buttons_refuse_forged_and_replayed_presses(conv):
     events = await conv.send(7004, "/asktest", lang="ru")
     [offer] = [e for e in events if e.buttons]
     assert offer.text == "Хотите, чтобы я передал ваш вопрос сотрудникам программы?"
-    assert [b["text"] for b in offer.buttons[0]] == ["✉️ Отправить сотруднику", "Нет, спасибо"]
+    assert [b["text"] for b in offer.buttons[0]] == ["💬 Спросить сотрудника", "Нет, спасибо"]
     [row] = await _rows(HandoffQuestion)
 
     await conv.send(7005, "/start", lang="ru")
@@ -140,7 +140,7 @@ async def test_offer_buttons_refuse_forged_and_replayed_presses(conv):
     assert conv.double.callback_answers[-1]["text"] == "Эта кнопка больше не действует."
     assert (await _rows(HandoffQuestion))[0].state == "offered"
 
-    events = await conv.press(7004, "✉️ Отправить сотруднику")
+    events = await conv.press(7004, "💬 Спросить сотрудника")
     assert len(_in(events, LIAISON_CHAT)) == 1
     assert _in(events, 7004)[-1].text.startswith("Ваш вопрос отправлен")
     events = await conv.press_data(7004, offer.message_id, f"ho:send:{row.id}")

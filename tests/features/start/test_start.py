@@ -120,8 +120,8 @@ async def test_huge_and_exotic_text_gets_an_answer(conv):
     events = await conv.send(1005, text, lang="ru")
     assert len(events) == 2 and re.search("[а-я]", events[0].text)
     assert events[1].text == "Хотите, чтобы я передал ваш вопрос сотрудникам программы?"
-    assert [b["text"] for b in events[-1].buttons[0]] == ["✉️ Отправить сотруднику", "Нет, спасибо"]
-    events = await conv.press(1005, "✉️ Отправить сотруднику")
+    assert [b["text"] for b in events[-1].buttons[0]] == ["💬 Спросить сотрудника", "Нет, спасибо"]
+    events = await conv.press(1005, "💬 Спросить сотрудника")
     [relayed] = [e for e in events if e.chat_id == LIAISON_CHAT]
     assert text[:1000] in relayed.text and len(relayed.text) <= 4096
     assert events[-1].chat_id == 1005 and events[-1].text.startswith("Ваш вопрос отправлен")
