@@ -115,7 +115,7 @@ def problem_text(problem: v.Problem) -> str:
     if problem.code == "latin":
         return _(
             "Please write your name in Latin letters (A–Z) exactly as in your passport; "
-            "spaces, hyphens, apostrophes and dots may be used."
+            "spaces, hyphens, apostrophes, commas and dots may be used."
         )
     if problem.code == "country":
         return _(

@@ -44,10 +44,11 @@ class Problem:
 _INVISIBLE = re.compile(
     "[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 )
-# Full-width and half-width forms (a Chinese or Japanese keyboard's ＠, ０-９, ｃｏｍ) and the
+# Full-width letters, digits and ＠ (a Chinese or Japanese keyboard's ＠, ０-９, ｃｏｍ) and the
 # ideographic space: folded to their plain forms, the only part of NFKC applied to free text
-# (NFKC elsewhere would turn "™" into "TM" or "²" into "2" in someone's motivation).
-_WIDE = re.compile("[\u3000\uff01-\uffef]+")
+# (NFKC elsewhere would turn "™" into "TM" or "²" into "2" in someone's motivation). Chinese
+# punctuation (，。：？) is how Chinese is written, and stays.
+_WIDE = re.compile("[\u3000\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]+")
 _EMOJI_JOINER = "\u200d"
 
 
@@ -85,7 +86,8 @@ def has_other_script(text: str) -> bool:
     )
 
 
-_LATIN_NAME = re.compile(r"^[^\W\d_]+(?:[ .'’ʼ-]+[^\W\d_]+)*\.?$")
+# Passports and Taiwanese IDs write "LIN, CHIH-MING": a comma between surname and given names.
+_LATIN_NAME = re.compile(r"^[^\W\d_]+(?:[ .,'’ʼ-]+[^\W\d_]+)*\.?$")
 
 
 def check_latin_name(text: str) -> Problem | None:

@@ -12,7 +12,7 @@ from bot.core.models import Person
 from bot.features.applications import form_text
 from bot.features.applications.emails import suggest
 from bot.features.applications.models import Application
-from bot.features.applications.validators import clean, match_country
+from bot.features.applications.validators import check_latin_name, clean, match_country
 from bot.i18n import set_locale
 from tests.features.applications.test_form import fill, start_form
 
@@ -60,6 +60,14 @@ def test_cleaning_keeps_scripts_and_emoji():
     assert clean("  Айгуль 王小明 محمد ™ ²  ") == "Айгуль 王小明 محمد ™ ²"
     assert clean("ｃｏｍ\u3000１２３") == "com 123"
     assert clean("Ali\u202eecnarF") == "AliecnarF"
+    # Chinese punctuation is how Chinese is written: it stays full width.
+    assert clean("我想学习智慧城市，谢谢！（成都）") == "我想学习智慧城市，谢谢！（成都）"
+
+
+def test_a_passport_name_with_a_comma_is_latin():
+    """Taiwanese passports write the surname first with a comma: LIN, CHIH-MING."""
+    assert check_latin_name("LIN, CHIH-MING") is None
+    assert check_latin_name("林志明") is not None
 
 
 async def test_a_mistyped_domain_is_offered_and_used(sample, conv):
