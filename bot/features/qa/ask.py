@@ -8,6 +8,7 @@ import sys
 
 from bot import clock
 from bot.config import Settings
+from bot.features.places import default_index
 from bot.features.qa.service import Answer, answer_question
 
 
@@ -48,7 +49,9 @@ async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("Give a question, or --batch with JSON lines on stdin.", file=sys.stderr)
         return 2
     for lang, text in questions:
-        answer = await answer_question(text, locale=lang, tz=settings.timezone)
+        answer = await answer_question(
+            text, locale=lang, tz=settings.timezone, places=default_index(settings.places_path)
+        )
         if args.json:
             print(as_json(answer), flush=True)
         else:

@@ -8,6 +8,7 @@ from telegram.ext import Application, CommandHandler
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.textrouter import add_text_consumer
+from bot.features.places import default_index
 from bot.features.qa.service import answer_question, day_programme, seoul_today
 from bot.i18n import N_, set_locale
 
@@ -22,6 +23,7 @@ async def on_question(update: Update, context: BotContext) -> bool:
         locale=user.locale,
         person_id=user.person_id,
         tz=context.settings.timezone,
+        places=default_index(context.settings.places_path),
     )
     # Reply in the language the question was written in (it may differ from the setting).
     set_locale(answer.locale)

@@ -122,6 +122,8 @@ class Engine:
             repr(sorted({*rows, *(("stop", "-", "*", p) for p in stop)})).encode()
         ).hexdigest()
         self.model = None  # an IntentModel, set by the service once trained
+        # Words the lexicon and catalogue give a meaning: never taken for a GeoNames town.
+        self.known_words = frozenset(w for words in self.index.vocab.values() for w in words)
         # "next" words are also schedule cues; a separate index lets both readings count.
         self.when_index = PhraseIndex([r for r in lexicon if r[0] == "when"], stop)
 

@@ -28,7 +28,9 @@ def course_list(loc: str, courses: Sequence[CourseView], today: date | None = No
     lines = [head]
     for c in courses:
         over = today is not None and c.ends is not None and c.ends < today
-        done = f" ({tr.gettext('already over')})" if over else ""
+        # Outside the f-string, or pybabel would not extract the message.
+        finished = tr.gettext("already over")
+        done = f" ({finished})" if over else ""
         lines.append(f"• {c.t(loc)} — {course_dates(c, loc)}{done}")
         if target := pick(c.target, loc):
             lines.append(f"  {target}")

@@ -120,6 +120,8 @@ def not_sure(loc: str) -> str:
 
 def place_name(loc: str, catalogue, asker) -> str:
     """How the answer names the asker's place: city, else country, else organisation."""
+    if asker.place:
+        return asker.place
     for key in sorted(asker.cities):
         if city := catalogue.cities.get(key):
             return pick({"en": city.name, **(city.names or {})}, loc)

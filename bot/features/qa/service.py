@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
+from bot.features.places import Index
 from bot.features.qa import render
 from bot.features.qa import render_kinds as kinds
 from bot.features.qa.eligibility import Asker, sort_courses, upcoming_year
@@ -16,6 +17,7 @@ from bot.features.qa.intent_model import ensure_model
 from bot.features.qa.knowledge import CACHE, DATA, Knowledge, load_knowledge
 from bot.features.qa.nlu import Engine, Lexicon, Understanding
 from bot.features.qa.nlu_text import is_traditional
+from bot.features.qa.places_in_text import cities_in
 from bot.features.qa.profile import asker_profile
 from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
 from bot.features.schedule.week import course_for_day, sessions_on
@@ -45,6 +47,16 @@ class Answer:
     text: str
     courses: tuple[CourseRef, ...]
     offer_handoff: bool
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The question as asked: its text, the reader's language, who asked, the city index."""
+
+    text: str
+    locale: str
+    person_id: int | None
+    places: Index | None
 
 
 @dataclass(frozen=True)
@@ -119,12 +131,18 @@ _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
 async def _eligibility(
-    brain: _Brain, u: Understanding, loc: str, person_id: int | None, today: date
+    brain: _Brain, u: Understanding, ask: _Asked, today: date
 ) -> tuple[str, tuple[CourseView, ...]] | None:
     """The courses open to the place or organisation asked about (else the asker's own);
     None when neither is known, so the general rules are the answer."""
-    f = u.filters
+    f, loc, person_id = u.filters, ask.locale, ask.person_id
     asker = Asker(f.cities, f.countries, f.orgs)
+    if not asker.known() and ask.places is not None:
+        # A city the catalogue does not know ("Osh", "Quezon City"): its country decides.
+        found = await asyncio.to_thread(cities_in, ask.text, ask.places, brain.engine.known_words)
+        if found:
+            city, shown = found[0]
+            asker = Asker(countries=frozenset({city.country}), place=shown)
     if not asker.known() and person_id is not None:
         asker = await asker_profile(person_id)
     cat = brain.catalogue
@@ -150,8 +168,10 @@ async def answer_question(
     person_id: int | None = None,
     today: date | None = None,
     tz: str = "Asia/Seoul",
+    places: Index | None = None,
 ) -> Answer:
-    """Understand a question and compose the reply in the asker's language."""
+    """Understand a question and compose the reply in the asker's language; `places` (the
+    GeoNames index) lets eligibility answers place cities the catalogue does not know."""
     brain = await _brain()
     today = today or seoul_today(tz)
     u = brain.engine.understand(text, locale=locale, today=today)
@@ -180,7 +200,7 @@ async def answer_question(
         body = kinds.deadlines(loc, courses, today) if courses else render.no_course(loc)
         offer = not courses
     elif u.intent == "eligibility" and (
-        found := await _eligibility(brain, u, loc, person_id, today)
+        found := await _eligibility(brain, u, _Asked(text, loc, person_id, places), today)
     ):
         body, courses = found
     elif u.intent == "schedule":

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from bot import db
 from bot.core.models import City, Person
+from bot.features.places import default_index
 from bot.features.qa.service import answer_question
+from tests.conftest import PLACES_INDEX
 
 MARCH = date(2018, 3, 1)
 
@@ -97,6 +99,35 @@ async def test_finished_courses_are_marked(sample):
     tashkent = next(x for x in lines if "Tashkent" in x)
     june = next(x for x in lines if "Planned Course 3" in x)
     assert "(already over)" in tashkent and "(already over)" not in june
+    spanish = await answer_question("¿Cuándo es el curso de agua?", locale="es", today=MARCH)
+    assert "(ya terminó)" in spanish.text
+
+
+async def test_a_city_the_catalogue_does_not_know_is_placed_by_geonames(sample):
+    """Osh and Quezon City are not partner cities: GeoNames gives their country, which
+    decides; an inflected Russian name is shown as written in the nominative."""
+    places = default_index(PLACES_INDEX)
+    osh = await answer_question(
+        "Могут ли участвовать сотрудники мэрии Оша?", locale="ru", today=MARCH, places=places
+    )
+    assert osh.intent == "eligibility" and "(Ош)" in osh.text.splitlines()[0]
+    assert "2018-13" in {c.code for c in osh.courses}
+    chengdu = await answer_question(
+        "Can officials from Foshan join?", locale="en", today=MARCH, places=places
+    )
+    assert "2018-10" in {c.code for c in chengdu.courses}  # open to Chinese cities
+    lagos = await answer_question(
+        "Can officials from Lagos join?", locale="en", today=MARCH, places=places
+    )
+    assert "2018-10" not in {c.code for c in lagos.courses}
+    assert lagos.text.startswith("Officials from Lagos may apply to:")
+
+
+async def test_exchange_rates_are_not_courses(sample):
+    """«курс евро» and 汇率 are money, not courses."""
+    for text, lang in [("курс евро на сегодня какой?", "ru"), ("今天韩元汇率多少", "zh")]:
+        answer = await answer_question(text, locale=lang, today=MARCH)
+        assert answer.intent == "unknown" and answer.courses == (), text
 
 
 async def test_place_names_follow_the_reader(sample):
