@@ -25,7 +25,8 @@ DOMAIN = "messages"
 LOCALES = ("en", "zh", "es", "ru", "ko")
 TRAINEE_LOCALES = ("en", "zh", "es", "ru")
 # Written variants of a catalogue language: Traditional Chinese readers get the Chinese
-# catalogue and staff texts converted character by character (OpenCC), dates from Babel.
+# catalogue and staff texts converted by OpenCC's s2twp (characters and Taiwanese words:
+# 视频 → 影片, 信息 → 資訊), dates from Babel.
 VARIANTS = {"zh_Hant": "zh"}
 ALL_LOCALES = (*LOCALES, *VARIANTS)
 LANGUAGE_NAMES = {
@@ -81,7 +82,7 @@ def base_locale(locale: str) -> str:
 def _converter():
     import opencc
 
-    return opencc.OpenCC("s2tw")
+    return opencc.OpenCC("s2twp")
 
 
 def localise(text: str, locale: str | None = None) -> str:

@@ -27,10 +27,14 @@ def course_list(loc: str, courses: Sequence[CourseView], today: date | None = No
     )
     lines = [head]
     for c in courses:
-        over = today is not None and c.ends is not None and c.ends < today
-        # Outside the f-string, or pybabel would not extract the message.
-        finished = tr.gettext("already over")
-        done = f" ({finished})" if over else ""
+        # Outside the f-strings, or pybabel would not extract the messages.
+        finished, running = tr.gettext("(already over)"), tr.gettext("(in progress)")
+        done = ""
+        if today is not None and c.starts and c.ends:
+            if c.ends < today:
+                done = f" {finished}"
+            elif c.starts <= today:
+                done = f" {running}"
         lines.append(f"• {c.t(loc)} — {course_dates(c, loc)}{done}")
         if target := pick(c.target, loc):
             lines.append(f"  {target}")

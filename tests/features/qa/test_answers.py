@@ -34,7 +34,7 @@ async def test_traditional_chinese_is_understood(sample):
     answer = await answer_question("電子政務課程什麼時候？", locale="zh")
     assert answer.intent == "schedule" and answer.locale == "zh_Hant"
     assert {c.code for c in answer.courses} == {"2018-10", "2018-13"}
-    assert "我找到了 2 個課程" in answer.text and "發送 /courses" in answer.text
+    assert "我找到了 2 個課程" in answer.text and "傳送 /courses" in answer.text
     simplified = await answer_question("电子政务课程什么时候？", locale="zh")
     assert simplified.locale == "zh" and "我找到了 2 个课程" in simplified.text
 

@@ -101,6 +101,8 @@ async def test_finished_courses_are_marked(sample):
     assert "(already over)" in tashkent and "(already over)" not in june
     spanish = await answer_question("¿Cuándo es el curso de agua?", locale="es", today=MARCH)
     assert "(ya terminó)" in spanish.text
+    during = await answer_question("When is the water course?", today=date(2018, 6, 20))
+    assert "(in progress)" in next(x for x in during.text.splitlines() if "Course 3" in x)
 
 
 async def test_a_city_the_catalogue_does_not_know_is_placed_by_geonames(sample):
