@@ -54,7 +54,7 @@ MIN_CONFIDENCE = 0.2
 # Intents whose answer is about particular courses (all of the year's when none is named).
 COURSE_INTENTS = frozenset({"schedule", "seats", "deadline"})
 # A greeting and a goodbye in one message is a goodbye; "thanks, bye" too.
-_SMALLTALK_ORDER = ("bye", "thanks", "greet")
+_SMALLTALK_ORDER = ("bot", "bye", "thanks", "greet", "other")
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _EMPTY: frozenset = frozenset()
@@ -191,6 +191,9 @@ class Engine:
         )
         if unsure:
             intent = "unknown"
+        if "bot" in talk and intent in ("unknown", "smalltalk"):
+            # "r u a bot?" deserves a straight answer, not a dodge or "I don't know".
+            intent, unsure = "smalltalk", False
         said = next((k for k in _SMALLTALK_ORDER if k in talk), None)
         courses: tuple[CourseView, ...] = ()
         if intent in ("seats", "deadline") and not filters.narrows_courses():

@@ -123,6 +123,30 @@ async def test_a_city_the_catalogue_does_not_know_is_placed_by_geonames(sample):
     )
     assert "2018-10" not in {c.code for c in lagos.courses}
     assert lagos.text.startswith("Officials from Lagos may apply to:")
+    # Lower case or inside Chinese text, only large cities are taken for names.
+    kunming = await answer_question(
+        "我是昆明市政府的公务员，昆明的官员可以参加吗？", locale="zh", today=MARCH, places=places
+    )
+    assert "2018-10" in {c.code for c in kunming.courses}
+    davao = await answer_question(
+        "can officials from davao join?", locale="en", today=MARCH, places=places
+    )
+    assert davao.text.startswith("Officials from Davao may apply to:")
+    abbreviation = await answer_question(
+        "can LGU officers join?", locale="en", today=MARCH, places=places
+    )
+    assert "Officials from" not in abbreviation.text
+
+
+async def test_are_you_a_bot_gets_a_straight_answer(sample):
+    """Asked whether it is a bot, it says so, and how to reach a person."""
+    for text, lang, word in [
+        ("lol ur fast. r u a bot?", "en", "bot"),
+        ("哈哈 你是机器人吗？", "zh", "机器人"),
+        ("ты бот?", "ru", "бот"),
+    ]:
+        answer = await answer_question(text, locale=lang, today=MARCH)
+        assert answer.intent == "smalltalk" and word in answer.text, text
 
 
 async def test_exchange_rates_are_not_courses(sample):
