@@ -22,6 +22,7 @@ MASKED = frozenset(
         "year",
         "weekday",
         "day",
+        "course_day",
         "type",
         "language",
         "session",

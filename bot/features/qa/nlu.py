@@ -73,6 +73,7 @@ class Filters:
     languages: frozenset[str] = _EMPTY
     year: int | None = None
     day: str | None = None  # "today" | "tomorrow" | "mon".."sun" | "YYYY-MM-DD"
+    course_day: str | None = None  # "1".."8" | "last": that day of the course asked about
     session_kinds: frozenset[str] = _EMPTY
 
     def narrows_courses(self) -> bool:
@@ -180,6 +181,7 @@ class Engine:
             year=year,
             day=day,
             session_kinds=frozenset(self._values(matches, "session")),
+            course_day=min(self._values(matches, "course_day"), default=None),
         )
         intent, confidence = self._classify(toks, matches, filters, explicit_year)
         talk = {m.value for m in matches if m.kind == "smalltalk"}
@@ -198,9 +200,13 @@ class Engine:
         courses: tuple[CourseView, ...] = ()
         if intent in ("seats", "deadline") and not filters.narrows_courses():
             courses = tuple(upcoming_year(self.catalogue, year, today))
-        elif intent in COURSE_INTENTS or (
-            intent not in ("unknown", "programme", "smalltalk", "eligibility")
-            and filters.narrows_courses()
+        elif (
+            intent in COURSE_INTENTS
+            or (intent == "programme" and filters.course_day)
+            or (
+                intent not in ("unknown", "programme", "smalltalk", "eligibility")
+                and filters.narrows_courses()
+            )
         ):
             courses = select_courses(
                 self.catalogue,

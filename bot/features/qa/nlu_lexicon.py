@@ -20,6 +20,7 @@ KINDS = {
     "day": "today | tomorrow",
     "when": "next: the question asks for the next course only",
     "weekday": "mon … sun",
+    "course_day": "1 … 8 | last: the nth (or last) day of a course",
     "session": "lecture | site_visit | presentation | cultural",
     "course_word": "any value; the phrase means 'course'",
     "country": "an ISO country code (demonyms and names Babel lacks)",

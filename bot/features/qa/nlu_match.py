@@ -27,6 +27,7 @@ KIND_ORDER = (
     "theme",
     "month",
     "year",
+    "course_day",
     "day",
     "weekday",
     "session",

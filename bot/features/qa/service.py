@@ -161,6 +161,21 @@ async def _eligibility(
     return text, sorted_.open + sorted_.members
 
 
+async def _course_day(
+    brain: _Brain, u: Understanding, person_id: int | None, today: date
+) -> str | None:
+    """'Day 3 of the urban management course' (or of the person's own course) as a date."""
+    course = u.courses[0] if u.filters.narrows_courses() and u.courses else None
+    if course is None:
+        code = await course_for_day(today, person_id)
+        course = brain.catalogue.by_code(code) if code else None
+    if course is None or course.starts is None:
+        return None
+    if u.filters.course_day == "last":
+        return (course.ends or course.starts).isoformat()
+    return (course.starts + timedelta(days=int(u.filters.course_day or 1) - 1)).isoformat()
+
+
 async def answer_question(
     text: str,
     *,
@@ -207,8 +222,11 @@ async def answer_question(
         body = render.course_list(loc, courses, today) if courses else render.no_course(loc)
         offer = not courses
     elif u.intent == "programme":
+        day = u.filters.day
+        if u.filters.course_day:
+            day = await _course_day(brain, u, person_id, today) or day
         body, found = await day_programme(
-            u.filters.day,
+            day,
             locale=loc,
             today=today,
             person_id=person_id,

@@ -161,3 +161,16 @@ async def test_place_names_follow_the_reader(sample):
     answer = await answer_question("台北市的公務員可以參加研習嗎？", locale="zh_Hant", today=MARCH)
     assert answer.locale == "zh_Hant" and "Taipei" not in answer.text
     assert re.search("台北|臺北", answer.text)
+
+
+async def test_the_nth_day_of_a_named_course(sample):
+    """'Day 2 of the Kyiv course' is 28 May 2018, whatever today is; the sample week has it."""
+    answer = await answer_question(
+        "what's on day 2 of the Kyiv smart city course?", locale="en", today=MARCH
+    )
+    assert answer.intent == "programme"
+    assert format_date(date(2018, 5, 28), "full", locale="en") in answer.text.splitlines()[0]
+    spanish = await answer_question(
+        "¿Qué actividades hay el tercer día del curso de gestión urbana?", today=MARCH
+    )
+    assert format_date(date(2018, 5, 15), "full", locale="es") in spanish.text
