@@ -104,6 +104,17 @@ def _train(examples: list[tuple[list[str], str]], path: Path) -> None:
         os.unlink(tmp)
 
 
+# Models of earlier corpora and lexicons kept beside the current one (other processes on the
+# machine may still be using them); older ones are deleted when a new one is trained.
+KEEP = 8
+
+
+def _prune(directory: Path) -> None:
+    models = sorted(directory.glob("intents-*.npz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-KEEP]:
+        old.unlink(missing_ok=True)
+
+
 def ensure_model(engine, directory: Path | None = None) -> IntentModel | None:
     """The engine's trained model, training it first if this corpus and lexicon are new; None
     when training failed (the engine then falls back to its rules)."""
@@ -115,6 +126,7 @@ def ensure_model(engine, directory: Path | None = None) -> IntentModel | None:
             if not path.exists():
                 examples = [(engine.features(r["text"]), r["intent"]) for r in corpus()]
                 _train(examples, path)
+                _prune(path.parent)
             _loaded[path] = IntentModel.load(path)
         except (OSError, subprocess.SubprocessError, ValueError, KeyError) as exc:
             log.warning("intent classifier unavailable, using rules: %s", exc)

@@ -46,3 +46,18 @@ def test_corpus_has_at_least_300_messages_per_language(lang):
     """The issue's minimum, counted over both parts."""
     rows = [r for r in corpus("train") + corpus("heldout") if r["lang"] == lang]
     assert len(rows) >= 300
+
+
+def test_old_models_are_pruned(tmp_path):
+    """Training a new model keeps only the newest few files of earlier corpora."""
+    import os
+
+    from bot.features.qa import intent_model
+
+    for n in range(intent_model.KEEP + 3):
+        f = tmp_path / f"intents-{n:016d}.npz"
+        f.write_bytes(b"x")
+        os.utime(f, (n, n))
+    intent_model._prune(tmp_path)
+    left = sorted(p.name for p in tmp_path.glob("intents-*.npz"))
+    assert len(left) == intent_model.KEEP and left[0] == "intents-0000000000000003.npz"
