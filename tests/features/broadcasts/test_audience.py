@@ -107,3 +107,15 @@ def test_render_text_falls_back_to_the_sender():
     assert render_text(texts, "en", "zh") == "你好"
     assert render_text(texts, "en", "ru") == "Hello"
     assert render_text({"ko": "안녕", "en": "Hi"}, "ko", "es") == "안녕"
+
+
+async def test_traditional_chinese_readers_are_chinese_readers(sample):
+    """A Chinese audience includes readers of Traditional characters, who read the Chinese
+    version in them; a Korean original still reaches them as it is."""
+    await person(107, "zh_Hant", country="TW")
+    await person(108, "zh", country="CN")
+    assert _chats(await resolve(Audience(languages=("zh",)))) == [107, 108]
+    texts = {"ko": "안내", "zh": "课程信息已更新，请查看视频。"}
+    assert render_text(texts, "ko", "zh_Hant") == "課程資訊已更新，請檢視影片。"
+    assert render_text(texts, "ko", "zh") == "课程信息已更新，请查看视频。"
+    assert render_text({"ko": "안내"}, "ko", "zh_Hant") == "안내"
