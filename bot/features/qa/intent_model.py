@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -80,13 +81,20 @@ def default_dir() -> Path:
     return Path(os.environ.get("QA_MODEL_DIR") or "data/models")
 
 
-def model_path(directory: Path, signature: str) -> Path:
-    """Where the model for this corpus, lexicon and feature set is kept."""
+@cache
+def _corpus_digest() -> str:
+    # The bundled corpus does not change while the bot runs: hash its 1 MB once, not at every
+    # 30-second refresh of the question answering's cache.
     digest = hashlib.sha256()
     for path in sorted(CORPUS_DIR.glob("train_*.jsonl")):
         digest.update(path.read_bytes())
-    digest.update(f"{signature}|{feats.VERSION}|{train.C}".encode())
-    return directory / f"intents-{digest.hexdigest()[:16]}.npz"
+    return digest.hexdigest()
+
+
+def model_path(directory: Path, signature: str) -> Path:
+    """Where the model for this corpus, lexicon and feature set is kept."""
+    key = f"{_corpus_digest()}|{signature}|{feats.VERSION}|{train.C}".encode()
+    return directory / f"intents-{hashlib.sha256(key).hexdigest()[:16]}.npz"
 
 
 def _train(examples: list[tuple[list[str], str]], path: Path) -> None:
