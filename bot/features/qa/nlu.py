@@ -16,6 +16,7 @@ from datetime import date
 from bot.features.qa.eligibility import upcoming_year
 from bot.features.qa.features import features
 from bot.features.qa.nlu_catalogue import entity_phrases, select_courses
+from bot.features.qa.nlu_dates import exact_day
 from bot.features.qa.nlu_lexicon import Lexicon
 from bot.features.qa.nlu_match import Match, PhraseIndex
 from bot.features.qa.nlu_rules import rule_intent
@@ -168,7 +169,8 @@ class Engine:
         year, explicit_year = self._year(norm, matches, today)
         iso = _ISO_DAY_RE.search(norm)
         day_values = self._values(matches, "day") | self._values(matches, "weekday")
-        day = iso.group(0) if iso else (sorted(day_values)[0] if day_values else None)
+        named_day = iso.group(0) if iso else exact_day(toks, matches, year)
+        day = named_day or (sorted(day_values)[0] if day_values else None)
         months = {int(v) for v in self._values(matches, "month") if v.isdigit()}
         filters = Filters(
             themes=frozenset(self._values(matches, "theme")),

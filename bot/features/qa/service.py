@@ -233,8 +233,18 @@ async def answer_question(
             kinds=u.filters.session_kinds,
             tz=tz,
         )
-        offer = not found
         courses = ()
+        if not found:
+            # No published programme for the day: still say which courses run then.
+            when = resolve_day(day, today)
+            courses = tuple(
+                c
+                for c in brain.catalogue.courses
+                if c.starts and c.ends and c.starts <= when <= c.ends
+            )
+            if courses:
+                body = f"{body}\n\n{render.course_list(loc, courses, today)}"
+        offer = not found and not courses
     else:
         body = pick(brain.knowledge.answers.get(u.intent), loc) or tr.gettext(
             "I am sorry, I do not have an answer to that yet."

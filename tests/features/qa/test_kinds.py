@@ -174,3 +174,13 @@ async def test_the_nth_day_of_a_named_course(sample):
         "¿Qué actividades hay el tercer día del curso de gestión urbana?", today=MARCH
     )
     assert format_date(date(2018, 5, 15), "full", locale="es") in spanish.text
+
+
+async def test_a_day_named_with_its_month_is_that_day(sample):
+    """ "May 14th" is Monday 14 May; with no published programme the answer still names the
+    course running that day rather than saying only "nothing"."""
+    answer = await answer_question("what's on May 14th?", locale="en", today=MARCH)
+    assert answer.intent == "programme"
+    assert format_date(date(2018, 5, 14), "full", locale="en") in answer.text
+    assert [c.code for c in answer.courses] == ["2018-06"]
+    assert not answer.offer_handoff

@@ -394,6 +394,21 @@ def test_programme_day_and_session(engine):
     assert ask("What is on 2018-05-15?", engine).filters.day == "2018-05-15"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's on May 14th?",
+        "расписание занятий на 14-го мая",
+        "5月14日的日程安排",
+        "¿cuál es el programa del 14 de mayo?",
+        "五月十四号有什么活动",
+    ],
+)
+def test_a_day_named_with_its_month(text, engine):
+    """The day is read whatever the intent, so a programme answer is for that day."""
+    assert ask(text, engine).filters.day == "2018-05-14"
+
+
 def test_faq_intent_keeps_named_course(engine):
     u = ask("How do I apply for the water course?", engine)
     assert u.intent == "apply"
