@@ -61,6 +61,11 @@ _ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _EMPTY: frozenset = frozenset()
 
 
+def _mashed(tok: str) -> bool:
+    """A held-down key ("xxxxxxxx") or a token longer than any word: not language."""
+    return len(tok) > 40 or (len(tok) >= 8 and len(set(tok)) <= 2)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a question narrows courses or the programme to; empty sets mean unconstrained."""
@@ -246,7 +251,7 @@ class Engine:
         self, toks: list[str], matches: list[Match], filters: Filters, explicit_year: bool
     ) -> tuple[str, float]:
         """The intent and its probability: the trained model's, else the rules'."""
-        if any(m.kind == "noise" for m in matches):
+        if any(m.kind == "noise" for m in matches) or any(map(_mashed, toks)):
             return "unknown", 0.0
         if self.model is None:
             return rule_intent(toks, matches, filters, explicit_year)

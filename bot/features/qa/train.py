@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 # Regularisation of the logistic regression; larger fits the corpus more closely.
-C = 8.0
+C = 16.0
 
 
 def _identity(items: list[str]) -> list[str]:
