@@ -1,4 +1,5 @@
-"""Train the intent classifier: `python -m bot.features.qa.train IN.json OUT.npz`.
+"""Train the intent classifier (a linear SVM whose scores are calibrated into probabilities):
+`python -m bot.features.qa.train IN.json OUT.npz`.
 
 A child process of the bot: scikit-learn and SciPy (about 90 MB) are loaded here only, and the
 bot keeps just the weights. IN holds {"features": [[str, …], …], "labels": [str, …]}.
@@ -14,31 +15,55 @@ from pathlib import Path
 
 import numpy as np
 
-# Regularisation of the logistic regression; larger fits the corpus more closely.
-C = 16.0
+# Regularisation of the linear SVM; larger fits the corpus more closely. Chosen, like the model
+# itself (SVM 0.931 against logistic regression's 0.926), by 5-fold cross-validation on the
+# training part only.
+C = 1.0
+# Temperatures tried when turning SVM scores into probabilities.
+TEMPERATURES = np.geomspace(0.3, 30, 60)
 
 
 def _identity(items: list[str]) -> list[str]:
     return items
 
 
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def temperature(scores: np.ndarray, truth: np.ndarray) -> float:
+    """The factor that makes softmax(factor * scores) the best-calibrated probabilities (least
+    log-loss), so the bot's confidence threshold means a probability."""
+    rows = np.arange(len(truth))
+
+    def loss(t: float) -> float:
+        return float(-np.log(_softmax(t * scores)[rows, truth] + 1e-12).mean())
+
+    return float(min(TEMPERATURES, key=loss))
+
+
 def fit(features: list[list[str]], labels: list[str]) -> dict[str, np.ndarray]:
-    """The vocabulary, idf weights and linear model for the given examples."""
+    """The vocabulary, idf weights and calibrated linear model for the given examples."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.svm import LinearSVC
 
     vec = TfidfVectorizer(
         analyzer=_identity, sublinear_tf=True, min_df=1, dtype=np.float32, norm="l2"
     )
     x = vec.fit_transform(features)
-    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+    model = LinearSVC(C=C, class_weight="balanced")
+    # Scores of examples the model has not seen calibrate the temperature honestly.
+    unseen = cross_val_predict(model, x, labels, cv=3, method="decision_function")
     model.fit(x, labels)
+    scale = temperature(unseen, np.searchsorted(model.classes_, labels))
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
     return {
         "vocab": np.array(vocab, dtype=object),
         "idf": vec.idf_.astype(np.float32),
-        "coef": model.coef_.astype(np.float32),
-        "intercept": model.intercept_.astype(np.float32),
+        "coef": (model.coef_ * scale).astype(np.float32),
+        "intercept": (model.intercept_ * scale).astype(np.float32),
         "classes": np.array(model.classes_, dtype=object),
     }
 
