@@ -60,7 +60,7 @@ class IntentModel:
             )
 
     def probabilities(self, features: list[str]) -> dict[str, float]:
-        """P(intent | features): the softmax of the calibrated linear scores of the tf-idf vector."""
+        """P(intent | features): the softmax of calibrated linear scores of the tf-idf vector."""
         counts = Counter(self.index[f] for f in features if f in self.index)
         if not counts:
             scores = self.intercept
