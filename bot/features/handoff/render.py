@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
@@ -13,7 +13,7 @@ from bot.db import session_scope
 from bot.features.applications.models import Application
 from bot.features.handoff.models import HandoffQuestion
 from bot.features.schedule.models import Course
-from bot.i18n import LANGUAGE_NAMES, pick, translator
+from bot.i18n import LANGUAGE_NAMES, fmt_date_range, pick, translator
 
 FORWARD = "handoff_forward"
 ANSWER = "handoff_answer"
@@ -43,20 +43,38 @@ def language_label(code: str, reader: str) -> str:
     return f"{name} ({native})" if native and native != name else name
 
 
+# Which of a trainee's applications the team means by "their course": the one they attend
+# before one awaiting a decision, never a draft they did not send or one that ended.
+_LIVE_RANK = case(
+    (Application.status == "accepted", 0),
+    (Application.status == "waitlisted", 1),
+    (Application.status.in_(("submitted", "under_review")), 2),
+    else_=3,
+)
+
+
 async def _course_title(session: AsyncSession, row: HandoffQuestion, locale: str) -> str | None:
     course_id = row.course_id
     if course_id is None:
-        # No course named with the question: the one the trainee applied to or attends last.
+        # No course named with the question: the trainee's live application, if any.
         course_id = await session.scalar(
             select(Application.course_id)
-            .where(Application.person_id == row.person_id)
-            .order_by(Application.created_at.desc(), Application.id.desc())
+            .where(
+                Application.person_id == row.person_id,
+                Application.status.in_(("accepted", "waitlisted", "submitted", "under_review")),
+            )
+            .order_by(_LIVE_RANK, Application.created_at.desc(), Application.id.desc())
             .limit(1)
         )
     course = await session.get(Course, course_id) if course_id else None
     if course is None:
         return None
-    return f"{pick(course.title, locale) or course.code} ({course.code})"
+    title = pick(course.title, locale) or course.code
+    if course.starts and course.ends:
+        # The dates, not the code: "2018-10" reads as October for a course of late August.
+        span = fmt_date_range(course.starts, course.ends, locale)
+        return f"{title} ({span})"
+    return title
 
 
 async def forward_text(handoff_id: int, locale: str) -> str:
@@ -79,7 +97,8 @@ async def forward_text(handoff_id: int, locale: str) -> str:
     if place:
         lines.append(tr.gettext("City: {city}").format(city=place))
     if person.organisation:
-        org = ", ".join(p for p in (person.position, person.organisation) if p)
+        # "DEPW Manila (Engineer II)": read as one organisation, not a list of two.
+        org = person.organisation + (f" ({person.position})" if person.position else "")
         lines.append(tr.gettext("Organisation: {organisation}").format(organisation=org))
     lines.append(
         tr.gettext("Language: {language}").format(language=language_label(row.locale, locale))

@@ -1,7 +1,8 @@
 """Handoff service: questions offered to, queued for and answered by a person; owns transactions.
 
 States: offered (a button is waiting, or an empty question after /contact) → queued (an outbox
-row will forward it to the liaison chat) → forwarded → answered; or dismissed.
+row will forward it to the liaison chat) → forwarded → answered; an offer declined or
+superseded is deleted.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
@@ -88,6 +89,17 @@ async def offer(
         )
         session.add(row)
         await session.flush()
+        # Only the newest offer stays open: an older question never sent is not kept (and its
+        # button goes stale), so /mydata and the records hold only what reached a person.
+        # Deleted after the insert so SQLite cannot hand the old id (and button) to the new row.
+        await session.execute(
+            delete(HandoffQuestion).where(
+                HandoffQuestion.person_id == person_id,
+                HandoffQuestion.state == "offered",
+                HandoffQuestion.text != "",
+                HandoffQuestion.id < row.id,
+            )
+        )
         return _view(row)
 
 
@@ -118,7 +130,8 @@ async def dismiss(handoff_id: int, person_id: int) -> bool:
         row = await session.get(HandoffQuestion, handoff_id, with_for_update=True)
         if row is None or row.person_id != person_id or row.state != "offered":
             return False
-        row.state = "dismissed"
+        # Declined: the words were never meant for anyone, so nothing of them is kept.
+        await session.delete(row)
         return True
 
 
@@ -179,7 +192,7 @@ async def cancel_contact(person_id: int) -> bool:
         row = await session.scalar(_awaiting_query(person_id).with_for_update())
         if row is None:
             return False
-        row.state = "dismissed"
+        await session.delete(row)
         return True
 
 

@@ -159,7 +159,7 @@ async def test_no_thanks_dismisses(conv):
     await conv.send(7006, "/asktest", lang="es")
     events = await conv.press(7006, "No, gracias")
     assert not _in(events, LIAISON_CHAT)
-    assert (await _rows(HandoffQuestion))[0].state == "dismissed"
+    assert await _rows(HandoffQuestion) == []  # declined: nothing of the words is kept
 
 
 async def test_liaison_chatter_and_unknown_replies_are_ignored(conv):
@@ -191,7 +191,7 @@ async def test_cancel_clears_the_awaiting_question(conv):
     assert _in(events, 7008) and not _in(events, LIAISON_CHAT)
     # The /contact request is closed; QA may have offered a person for the weather question.
     states = [r.state for r in await _rows(HandoffQuestion)]
-    assert states[0] == "dismissed" and set(states) <= {"dismissed", "offered"}
+    assert set(states) <= {"offered"} and all(r.text for r in await _rows(HandoffQuestion))
     [reply] = await conv.send(7008, "/cancel")
     assert reply.text == "There is nothing to cancel."
 
@@ -227,3 +227,41 @@ async def test_offer_truncates_and_keeps_text(database):
     assert (await service.offer(pid, exotic, "es")).text == exotic
     long = ("签证 🙂 " * 2000)[:5000]
     assert (await service.offer(pid, long, "zh")).text == long[:3500]
+
+
+async def test_the_forward_names_the_live_application_with_its_dates(sample, conv):
+    """A submitted application to the e-government course and a later, unsent draft for the
+    Kyiv course: the team reads the e-government course, with its dates, not a code."""
+    from bot.features.applications.models import Application
+    from bot.features.schedule.models import Course
+
+    await conv.send(7020, "/start", lang="en", name="Wang Li")
+    async with db.session_scope() as s:
+        person = await s.scalar(select(Person).where(Person.telegram_id == 7020))
+        person.organisation, person.position = "Chengdu Big Data Bureau", "Deputy Director"
+        courses = {c.code: c for c in await s.scalars(select(Course))}
+        egov, kyiv = courses["2018-10"].id, courses["2018-07"].id
+        s.add(Application(person_id=person.id, course_id=egov, status="submitted"))
+        await s.flush()
+        s.add(Application(person_id=person.id, course_id=kyiv, status="draft"))
+    [forward] = _in(await _ask(conv, 7020, "Can my deputy come instead?"), LIAISON_CHAT)
+    assert "Course: E-Government" in forward.text and "Aug 28" in forward.text
+    assert "Kyiv" not in forward.text and "(2018-10)" not in forward.text
+    assert "Organisation: Chengdu Big Data Bureau (Deputy Director)" in forward.text
+
+
+async def test_a_new_offer_replaces_an_unanswered_one(conv):
+    """Two questions the bot could not answer: only the newest offer is kept, and the old
+    button says it is no longer valid instead of sending the old words."""
+
+    async def ask(update, context):
+        await offer_handoff(update, context, update.effective_message.text.split(" ", 1)[1])
+
+    conv.app.add_handler(CommandHandler("asktest", ask), group=1)
+    await conv.send(7021, "/asktest first question", lang="en")
+    old = conv.double.last_message(7021)
+    old_data = old["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await conv.send(7021, "/asktest second question")
+    assert [r.text for r in await _rows(HandoffQuestion)] == ["second question"]
+    events = await conv.press_data(7021, old["message_id"], old_data)
+    assert not _in(events, LIAISON_CHAT)
