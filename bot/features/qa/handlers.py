@@ -12,6 +12,10 @@ from bot.features.places import default_index
 from bot.features.qa.service import answer_question, day_programme, seoul_today
 from bot.i18n import N_, set_locale
 
+# A message this short that asks for a person holds no question of its own ("can I talk to a
+# human?", "хочу поговорить с сотрудником"); a longer one is sent on as it is.
+ASKS_ONLY_FOR_A_PERSON = 60
+
 
 async def on_question(update: Update, context: BotContext) -> bool:
     """Text consumer of last resort: answer; offer a person when the bot cannot answer."""
@@ -27,6 +31,13 @@ async def on_question(update: Update, context: BotContext) -> bool:
     )
     # Reply in the language the question was written in (it may differ from the setting).
     set_locale(answer.locale)
+    if answer.intent == "contact" and len(message.text) <= ASKS_ONLY_FOR_A_PERSON:
+        # "I want to talk to a person": the real question comes next, as after /contact —
+        # sending these words to the team would tell them nothing.
+        from bot.features.handoff.handlers import contact
+
+        await contact(update, context)
+        return True
     await message.reply_text(answer.text)
     if answer.offer_handoff:
         from bot.features.handoff.handlers import offer_handoff

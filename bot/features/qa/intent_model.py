@@ -93,7 +93,7 @@ def _corpus_digest() -> str:
 
 def model_path(directory: Path, signature: str) -> Path:
     """Where the model for this corpus, lexicon and feature set is kept."""
-    key = f"{_corpus_digest()}|{signature}|{feats.VERSION}|{train.C}".encode()
+    key = f"{_corpus_digest()}|{signature}|{feats.VERSION}|{train.C}|{train.MIN_DF}".encode()
     return directory / f"intents-{hashlib.sha256(key).hexdigest()[:16]}.npz"
 
 

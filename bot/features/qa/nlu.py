@@ -55,7 +55,8 @@ MIN_CONFIDENCE = 0.2
 # Intents whose answer is about particular courses (all of the year's when none is named).
 COURSE_INTENTS = frozenset({"schedule", "seats", "deadline"})
 # A greeting and a goodbye in one message is a goodbye; "thanks, bye" too.
-_SMALLTALK_ORDER = ("bot", "bye", "thanks", "greet", "other")
+# "ok" before "thanks": databases seeded before "ok" had a reply of its own list it as thanks.
+_SMALLTALK_ORDER = ("bot", "bye", "ok", "thanks", "greet", "other")
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _EMPTY: frozenset = frozenset()
@@ -105,7 +106,7 @@ class Understanding:
     locale: str = "en"
     confidence: float = 0.0
     unsure: bool = False  # the best guess was too weak to answer
-    smalltalk: str | None = None  # greet | thanks | bye, when said
+    smalltalk: str | None = None  # greet | thanks | bye | ok | bot | other, when said
     course_word: bool = False  # the question says "course" (or training, 课程, curso…)
 
 
@@ -227,6 +228,13 @@ class Engine:
                 orgs=filters.orgs,
             )
             courses = self._next_only(courses, toks, explicit_year, today)
+            if intent == "schedule" and named_day:
+                # "Which course is on 10 April?": the courses running that day, when any are.
+                on_day = date.fromisoformat(named_day)
+                running = [
+                    c for c in courses if c.starts and c.ends and c.starts <= on_day <= c.ends
+                ]
+                courses = tuple(running) or courses
         named = any(m.kind == "course_word" for m in matches)
         return Understanding(intent, filters, courses, loc, confidence, unsure, said, named)
 

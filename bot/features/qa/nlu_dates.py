@@ -66,12 +66,13 @@ def _day_after(toks: list[str], end: int) -> int | None:
     return None
 
 
-def day_of_month(toks: list[str], matches: list[Match]) -> tuple[int, int] | None:
-    """(month, day) when a day number stands right before or after a month, else None."""
+def days_of_month(toks: list[str], matches: list[Match]) -> list[tuple[int, int]]:
+    """Every (month, day) where a day number stands right before or after a month."""
     months = [
         (m.start, m.end, int(m.value)) for m in matches if m.kind == "month" if m.value.isdigit()
     ]
     months += [(i, i + 1, n) for i, t in enumerate(toks) if (n := _AMBIGUOUS_MONTHS.get(t))]
+    found = []
     for start, end, month in sorted(months):
         before = start - 1
         if before > 0 and toks[before] in _JOINERS:
@@ -80,17 +81,23 @@ def day_of_month(toks: list[str], matches: list[Match]) -> tuple[int, int] | Non
         if day is None:
             day = _day_after(toks, end)
         if day is not None and 1 <= day <= 31:
-            return month, day
-    return None
+            found.append((month, day))
+    return found
+
+
+def day_of_month(toks: list[str], matches: list[Match]) -> tuple[int, int] | None:
+    """The first (month, day) named, else None."""
+    return next(iter(days_of_month(toks, matches)), None)
 
 
 def exact_day(toks: list[str], matches: list[Match], year: int | None) -> str | None:
-    """The ISO date of a day named with its month, in the programme year; None when none or
-    impossible (31 June)."""
-    found = day_of_month(toks, matches)
-    if found is None or year is None:
+    """The ISO date of the one day named with its month, in the programme year; None when none,
+    several or impossible (31 June)."""
+    found = days_of_month(toks, matches)
+    # "From 10 May to 10 June" names a span, not a day.
+    if len(found) != 1 or year is None:
         return None
     try:
-        return date(year, *found).isoformat()
+        return date(year, *found[0]).isoformat()
     except ValueError:
         return None

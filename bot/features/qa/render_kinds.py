@@ -102,9 +102,10 @@ SMALLTALK = {
     "thanks": N_("You are welcome! Write to me any time you have another question."),
     "bye": N_("Goodbye, and all the best! Write to me any time you have another question."),
     "other": N_("I am here to help. Ask me anything about the training courses."),
+    "ok": N_("👍 Write to me any time you have another question."),
     "bot": N_(
-        "Yes, I am the training programme's bot: I answer questions about the courses. For a "
-        "person, press “Ask a person”."
+        "Yes, I am the training programme's bot: I answer questions about the courses. To "
+        "write to a person, send /contact."
     ),
 }
 

@@ -265,3 +265,15 @@ async def test_a_new_offer_replaces_an_unanswered_one(conv):
     assert [r.text for r in await _rows(HandoffQuestion)] == ["second question"]
     events = await conv.press_data(7021, old["message_id"], old_data)
     assert not _in(events, LIAISON_CHAT)
+
+
+async def test_asking_for_a_person_in_words_waits_for_the_question(sample, conv):
+    """'Хочу поговорить с человеком' holds no question: the bot asks for it, as /contact does,
+    and the next message is what the team receives."""
+    [prompt] = _in(await conv.send(7022, "хочу поговорить с человеком", lang="ru"), 7022)
+    assert "напишите ваш вопрос" in prompt.text
+    assert not conv.double.last_message(7022).get("reply_markup")
+    events = await conv.send(7022, "Нужна ли виза гражданам Кыргызстана?")
+    [forward] = _in(events, LIAISON_CHAT)
+    assert "Нужна ли виза гражданам Кыргызстана?" in forward.text
+    assert "хочу поговорить" not in forward.text

@@ -184,3 +184,12 @@ async def test_a_day_named_with_its_month_is_that_day(sample):
     assert format_date(date(2018, 5, 14), "full", locale="en") in answer.text
     assert [c.code for c in answer.courses] == ["2018-06"]
     assert not answer.offer_handoff
+
+
+async def test_ok_is_acknowledged_not_thanked(sample):
+    """'ок' and '好的' are acknowledgements: a thumbs-up in the reader's language, not
+    'you are welcome'."""
+    for text, loc, words in [("ок", "ru", "Пишите мне"), ("好的", "zh", "随时")]:
+        answer = await answer_question(text, locale=loc, today=MARCH)
+        assert answer.intent == "smalltalk" and answer.text.startswith("👍"), text
+        assert words in answer.text and not answer.offer_handoff
