@@ -13,6 +13,7 @@ from bot.features.applications import answering, form, rules, service
 from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
 from bot.features.applications import status_handlers as status
+from bot.features.applications.fit import audience_note
 from bot.features.applications.service import AppView
 from bot.features.places import default_index
 from bot.features.schedule.keyboards import add_card_button
@@ -68,7 +69,9 @@ async def ask(
     step = (app.step or "").removeprefix(service.PAUSED)
     if step == form.SUMMARY:
         markup = kb.summary_keyboard(app.id, form.editable(app.answers))
-        await chat.send_message(summary_text(app), reply_markup=markup)
+        note = await audience_note(app)
+        text = f"{note}\n\n{summary_text(app)}" if note else summary_text(app)
+        await chat.send_message(text, reply_markup=markup)
         return
     text, markup = _question(app, step.removeprefix(service.EDIT), choices, labels)
     await chat.send_message(text, reply_markup=markup)

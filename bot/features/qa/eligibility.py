@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.features.schedule.audience import MEMBERS, OPEN, OTHERS, audience_fit
 from bot.features.schedule.service import Catalogue, CourseView
 
 
@@ -46,20 +47,9 @@ def sort_courses(catalogue: Catalogue, asker: Asker, courses: list[CourseView]) 
     for key in asker.cities:
         if city := catalogue.cities.get(key):
             countries.add(city.country)
-    opened, members, others = [], [], []
+    groups: dict[str, list[CourseView]] = {OPEN: [], MEMBERS: [], OTHERS: []}
     for c in courses:
-        aud = c.audience or {}
-        scope = aud.get("scope") or "all"
-        cities = set(aud.get("cities") or ()) | set(c.target_cities)
-        org = aud.get("organisation") or c.partner
-        if scope == "all":
-            opened.append(c)
-        elif scope == "members":
-            (opened if org in asker.orgs else members).append(c)
-        elif scope == "country":
-            (opened if countries & set(aud.get("countries") or ()) else others).append(c)
-        elif scope == "cities":
-            (opened if asker.cities & cities else others).append(c)
-        else:  # a course for one organisation's own participants
-            (opened if org in asker.orgs else others).append(c)
+        fit = audience_fit(c, countries=countries, cities=asker.cities, orgs=asker.orgs)
+        groups[fit].append(c)
+    opened, members, others = groups[OPEN], groups[MEMBERS], groups[OTHERS]
     return Openness(tuple(opened), tuple(members), tuple(others))
