@@ -51,6 +51,14 @@ class Press:
         return int(self.arg) if self.arg.isdigit() and len(self.arg) <= 12 else None
 
 
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with "…" so a cut is visible."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return head.rstrip(" ,(—–-") + "…"
+
+
 def parse(data: str | None) -> Press | None:
     """Decode callback data; None for anything malformed."""
     match = _DATA.match(data or "")
@@ -135,7 +143,8 @@ def summary_keyboard(app_id: int, keys: Sequence[str]) -> InlineKeyboardMarkup:
 def withdraw_button(app_id: int, title: str) -> InlineKeyboardButton:
     """Withdraw one application (asks for confirmation first)."""
     return InlineKeyboardButton(
-        _("↩️ Withdraw: {course}").format(course=title[:40]), callback_data=f"ap:wd:{app_id}"
+        _("↩️ Withdraw: {course}").format(course=_shorten(title, 40)),
+        callback_data=f"ap:wd:{app_id}",
     )
 
 

@@ -62,6 +62,10 @@ _ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _EMPTY: frozenset = frozenset()
 
 
+def _start(course: CourseView) -> date:
+    return course.starts or date.max
+
+
 def _mashed(tok: str) -> bool:
     """A held-down key ("xxxxxxxx") or a token longer than any word: not language."""
     return len(tok) > 40 or (len(tok) >= 8 and len(set(tok)) <= 2)
@@ -252,8 +256,18 @@ class Engine:
         """
         if explicit_year or today is None or not self.when_index.find(toks):
             return courses
-        upcoming = [c for c in courses if c.starts and c.starts >= today]
-        return (min(upcoming, key=lambda c: c.starts),) if upcoming else courses
+        upcoming = sorted((c for c in courses if c.starts and c.starts >= today), key=_start)
+        if not upcoming:
+            return courses
+        first = upcoming[0]
+        if (first.audience or {}).get("scope", "all") == "all":
+            return (first,)
+        # The next one is reserved (for Chinese cities, say): also the next one open to all,
+        # which is the one most people asking can take.
+        open_one = next(
+            (c for c in upcoming if (c.audience or {}).get("scope", "all") == "all"), None
+        )
+        return (first, open_one) if open_one else (first,)
 
     def _classify(
         self, toks: list[str], matches: list[Match], filters: Filters, explicit_year: bool
