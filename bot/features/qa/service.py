@@ -127,6 +127,10 @@ async def day_programme(
     return render.programme(locale, day, sessions, tz), bool(sessions)
 
 
+# Words that ask about (or state) membership of a network, in the four languages.
+_MEMBERSHIP = re.compile(
+    r"\b(?:members?|membership|miembros?|membres?|член\w*|входит|входят|состоит)\b|成员|会员|會員|成員"
+)
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
@@ -136,7 +140,11 @@ async def _eligibility(
     """The courses open to the place or organisation asked about (else the asker's own);
     None when neither is known, so the general rules are the answer."""
     f, loc, person_id = u.filters, ask.locale, ask.person_id
-    asker = Asker(f.cities, f.countries, f.orgs)
+    orgs = f.orgs
+    if (f.cities or f.countries) and _MEMBERSHIP.search(ask.text.casefold()):
+        # "Is Manila a WeGO member?" asks whether it is; it does not say so.
+        orgs = frozenset()
+    asker = Asker(f.cities, f.countries, orgs)
     if not asker.known() and ask.places is not None:
         # A city the catalogue does not know ("Osh", "Quezon City"): its country decides.
         found = await asyncio.to_thread(cities_in, ask.text, ask.places, brain.engine.known_words)

@@ -193,3 +193,14 @@ async def test_ok_is_acknowledged_not_thanked(sample):
         answer = await answer_question(text, locale=loc, today=MARCH)
         assert answer.intent == "smalltalk" and answer.text.startswith("👍"), text
         assert words in answer.text and not answer.offer_handoff
+
+
+async def test_asking_whether_a_city_is_a_member_does_not_make_it_one(sample):
+    """'Is Manila a WeGO member?' leaves WeGO's course under 'open if your city is a member';
+    'officials of WeGO member cities from Manila' would have opened it."""
+    answer = await answer_question(
+        "Is Manila a WeGO member?", locale="en", today=MARCH, places=default_index(PLACES_INDEX)
+    )
+    assert answer.intent == "eligibility"
+    open_part, members_part = answer.text.split("Open if your city is a member", 1)
+    assert "WeGO" not in open_part and "WeGO" in members_part
