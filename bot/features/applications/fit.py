@@ -43,3 +43,13 @@ async def audience_note(app: AppView) -> str:
         "⚠️ This course is meant for: {target}. You can still send your application, but the "
         "team may not be able to select you."
     ).format(target=target)
+
+
+async def audience_line(app: AppView) -> str:
+    """Whom the course is meant for, said when an application to a reserved or network course
+    starts (before the applicant's place is known); empty for a course open to all."""
+    catalogue = await load_catalogue()
+    course = next((c for c in catalogue.courses if c.id == app.course_id), None)
+    if course is None or (course.audience or {}).get("scope", "all") == "all":
+        return ""
+    return _("ℹ️ This course is meant for: {target}.").format(target=pick(course.target))

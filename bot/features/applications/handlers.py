@@ -13,7 +13,7 @@ from bot.features.applications import answering, form, rules, service
 from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
 from bot.features.applications import status_handlers as status
-from bot.features.applications.fit import audience_note
+from bot.features.applications.fit import audience_line, audience_note
 from bot.features.applications.service import AppView
 from bot.features.places import default_index
 from bot.features.schedule.keyboards import add_card_button
@@ -119,7 +119,11 @@ async def begin(chat: Chat, context: BotContext, code: str, *, waitlist: bool = 
         )
     else:
         intro = _("Let us continue your application to “{course}”.")
-    await chat.send_message(intro.format(course=title))
+    intro = intro.format(course=title)
+    if result.outcome == "started" and (line := await audience_line(result.app)):
+        # Said first, so nobody answers eleven questions before learning whom it is for.
+        intro = f"{intro}\n\n{line}"
+    await chat.send_message(intro)
     await ask(chat, result.app)
 
 

@@ -147,7 +147,8 @@ def country_of(text: str | None) -> str | None:
     "Republic of Colombia", "Kyrgyz Republic")."""
     if not text:
         return None
-    table, folded = _countries(), fold(text)
+    # 臺 is the official character in Taiwan; CLDR writes 台 in both scripts.
+    table, folded = _countries(), fold(text).replace("臺", "台")
     for words in (folded, _without_official(folded)):
         if code := table.get(words.replace(" ", "")):
             return code

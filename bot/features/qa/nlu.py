@@ -60,6 +60,8 @@ _SMALLTALK_ORDER = ("bot", "bye", "ok", "thanks", "greet", "other")
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _ISO_DAY_RE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 _EMPTY: frozenset = frozenset()
+# Matches that show a message asks something beyond a greeting or thanks.
+_ASKING = frozenset({"intent", "theme", "month", "day", "weekday", "course_day"})
 
 
 def _start(course: CourseView) -> date:
@@ -279,6 +281,12 @@ class Engine:
             return rule_intent(toks, matches, filters, explicit_year)
         probs = self.model.probabilities(features(toks, matches))
         best = max(probs, key=probs.__getitem__)
+        if best == "smalltalk" and any(m.kind in _ASKING for m in matches):
+            # "Good morning, what about April?": the greeting is not the message, when the
+            # rest reads clearly enough as a question.
+            second = max((i for i in probs if i != "smalltalk"), key=probs.__getitem__)
+            if probs[second] >= MIN_CONFIDENCE:
+                best = second
         return self._settle(best, matches, filters), probs[best]
 
     def _settle(self, intent: str, matches: list[Match], filters: Filters) -> str:

@@ -34,7 +34,8 @@ def entity_phrases(catalogue: Catalogue) -> Iterator[tuple[str, str, str, str]]:
         yield "city", city.key, "en", city.name
         yield "city", city.key, "*", city.key.replace("_", " ")
         for loc, name in (city.names or {}).items():
-            for part in _split_name(name):
+            # "Paraná (state)": what is in brackets qualifies the name; "state" alone is not it.
+            for part in _split_name(name)[:1]:
                 yield "city", city.key, _locale_of(loc), part
         for alias in city.aliases:
             yield "city", city.key, "*", alias

@@ -77,7 +77,11 @@ def cities_in(text: str, index: Index, known: frozenset[str]) -> list[tuple[City
     taken = [False] * len(words)
     for size in range(MAX_WORDS, 0, -1):
         for i in range(len(words) - size + 1):
-            least = _least_population(words[i : i + size], known)
+            span = words[i : i + size]
+            if size > 1 and (len(span[0]) == 1 or len(span[-1]) == 1):
+                # "Is Lagos a member?": an article is never the edge of a city's name.
+                continue
+            least = _least_population(span, known)
             if any(taken[i : i + size]) or least is None:
                 continue
             for form in _forms(words[i : i + size]):

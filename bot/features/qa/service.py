@@ -140,17 +140,17 @@ async def _eligibility(
     """The courses open to the place or organisation asked about (else the asker's own);
     None when neither is known, so the general rules are the answer."""
     f, loc, person_id = u.filters, ask.locale, ask.person_id
-    orgs = f.orgs
-    if (f.cities or f.countries) and _MEMBERSHIP.search(ask.text.casefold()):
-        # "Is Manila a WeGO member?" asks whether it is; it does not say so.
-        orgs = frozenset()
-    asker = Asker(f.cities, f.countries, orgs)
+    membership = bool(_MEMBERSHIP.search(ask.text.casefold()))
+    # "Is Manila a WeGO member?" asks whether it is; it does not say so: the place decides.
+    asker = Asker(f.cities, f.countries, frozenset() if membership else f.orgs)
     if not asker.known() and ask.places is not None:
         # A city the catalogue does not know ("Osh", "Quezon City"): its country decides.
         found = await asyncio.to_thread(cities_in, ask.text, ask.places, brain.engine.known_words)
         if found:
             city, shown = found[0]
             asker = Asker(countries=frozenset({city.country}), place=shown)
+    if not asker.known() and membership and f.orgs:
+        asker = Asker(orgs=f.orgs)
     if not asker.known() and person_id is not None:
         asker = await asker_profile(person_id)
     cat = brain.catalogue

@@ -36,3 +36,15 @@ async def test_a_members_course_asks_to_check_membership(sample, conv):
     summary = (await fill(conv, 7313, BOGOTA))[-1]
     assert summary.text.startswith("ℹ️ Este curso está pensado para:")
     assert "WeGO" in summary.text.split("\n")[0]
+
+
+async def test_the_form_says_whom_a_reserved_course_is_for_before_the_first_question(
+    sample, conv
+):
+    """Said at the start, not only after eleven answers; nothing for a course open to all."""
+    events = await start_form(conv, 7314)
+    assert "ℹ️ Este curso está pensado para: Funcionarios de ciudades argentinas" in events[0].text
+    clock.freeze(T0)
+    await conv.send(7315, "/apply", lang="es")
+    events = await conv.press(7315, "ap:new:2018-05")
+    assert "pensado para" not in events[0].text

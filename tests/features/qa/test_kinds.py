@@ -204,3 +204,17 @@ async def test_asking_whether_a_city_is_a_member_does_not_make_it_one(sample):
     assert answer.intent == "eligibility"
     open_part, members_part = answer.text.split("Open if your city is a member", 1)
     assert "WeGO" not in open_part and "WeGO" in members_part
+
+
+async def test_places_as_newcomers_wrote_them(sample):
+    """'Lagos State Government' is not Paraná (state); 'Is Lagos a member?' names Lagos."""
+    places = default_index(PLACES_INDEX)
+    for text in ["Can officials from Lagos State Government participate?", "Is Lagos a member?"]:
+        answer = await answer_question(text, locale="en", today=MARCH, places=places)
+        assert answer.text.startswith("Officials from Lagos may apply to:"), text
+
+
+def test_taiwan_written_with_its_official_character():
+    from bot.features.places.countries import country_of
+
+    assert country_of("臺灣") == country_of("台灣") == "TW"
