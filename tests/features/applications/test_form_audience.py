@@ -38,9 +38,7 @@ async def test_a_members_course_asks_to_check_membership(sample, conv):
     assert "WeGO" in summary.text.split("\n")[0]
 
 
-async def test_the_form_says_whom_a_reserved_course_is_for_before_the_first_question(
-    sample, conv
-):
+async def test_the_form_says_whom_a_reserved_course_is_for_before_the_first_question(sample, conv):
     """Said at the start, not only after eleven answers; nothing for a course open to all."""
     events = await start_form(conv, 7314)
     assert "ℹ️ Este curso está pensado para: Funcionarios de ciudades argentinas" in events[0].text
