@@ -85,10 +85,34 @@ def _converter():
     return opencc.OpenCC("s2twp")
 
 
+# After s2twp, in this programme's texts: its IT-word table turns 对象 (target group) into
+# 物件 (object), 类型 into 型別, 代码 into 程式碼, 项目 into 專案, 审核 into 稽核; and a few
+# mainland terms have Taiwanese ones. Taiwan quotes with 「」. (Found by a Taipei reader.)
+_TW_FIXES = (
+    ("物件", "對象"),
+    ("型別", "類型"),
+    ("程式碼", "代碼"),
+    ("專案", "項目"),
+    ("稽核", "審核"),
+    ("銷燬", "銷毀"),
+    ("賬號", "帳號"),
+    ("電子政務", "電子化政府"),
+    ("氣候變化", "氣候變遷"),
+    ("群聊", "群組"),
+    ("定製", "客製化"),
+    ("“", "「"),
+    ("”", "」"),
+    ("‘", "『"),
+    ("’", "』"),
+)
+
+
 def localise(text: str, locale: str | None = None) -> str:
     """Text of the base language written as the locale's variant wants (Traditional Chinese)."""
     if (locale or _current.get()) == "zh_Hant" and text:
-        return _converter().convert(text)
+        text = _converter().convert(text)
+        for wrong, right in _TW_FIXES:
+            text = text.replace(wrong, right)
     return text
 
 

@@ -218,3 +218,11 @@ def test_taiwan_written_with_its_official_character():
     from bot.features.places.countries import country_of
 
     assert country_of("臺灣") == country_of("台灣") == "TW"
+
+
+def test_traditional_chinese_keeps_the_meaning_and_uses_taiwanese_terms():
+    """s2twp's IT words would make 对象 (target group) an 'object' (物件)."""
+    from bot.i18n import localise
+
+    text = localise("招收对象：电子政务课程类型，气候变化，“申请”", "zh_Hant")
+    assert text == "招收對象：電子化政府課程類型，氣候變遷，「申請」"
