@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.features.schedule.service import CourseView
 from bot.features.schedule.week import SessionView
-from bot.i18n import fmt_date, fmt_date_range, fmt_time, pick, translator
+from bot.i18n import babel_locale, fmt_date, fmt_date_range, fmt_time, pick, translator
 
 
 def course_dates(course: CourseView, loc: str) -> str:
@@ -38,6 +38,12 @@ def course_list(loc: str, courses: Sequence[CourseView], today: date | None = No
         lines.append(f"• {c.t(loc)} — {course_dates(c, loc)}{done}")
         if target := pick(c.target, loc):
             lines.append(f"  {target}")
+        if c.language:
+            # "Which language is the transport course in?" is answered by the list itself.
+            name = babel_locale(loc).languages.get(c.language, c.language)
+            lines.append(
+                "  🗣 " + tr.gettext("Language of instruction: {language}").format(language=name)
+            )
     lines += ["", tr.gettext("Send /courses for details, a calendar file and how to apply.")]
     return "\n".join(lines)
 
