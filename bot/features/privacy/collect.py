@@ -88,7 +88,10 @@ async def collect(session: AsyncSession, person: Person) -> dict:
         "postcards": with_course(cards),
         "evaluations": with_course(evals),
         "survey_responses": with_course(surveys),
-        "questions_to_staff": [row_dict(q) for q in questions],
+        # A question the bot offered to pass on, not (yet) sent: kept apart so the summary
+        # counts only what reached a person, while the file still shows everything held.
+        "questions_to_staff": [row_dict(q) for q in questions if q.state != "offered"],
+        "questions_offered_not_sent": [row_dict(q) for q in questions if q.state == "offered"],
         "messages": [row_dict(m, SKIPPED | {"last_error"}) for m in messages],
         "announcements_received": [row_dict(d, SKIPPED | {"last_error"}) for d in deliveries],
         "role_invites_used": [row_dict(i, SKIPPED | {"token"}) for i in invites],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
@@ -15,6 +17,12 @@ from bot.i18n import N_, set_locale
 # A message this short that asks for a person holds no question of its own ("can I talk to a
 # human?", "хочу поговорить с сотрудником"); a longer one is sent on as it is.
 ASKS_ONLY_FOR_A_PERSON = 60
+# "Is there an e-mail?" asks for a way to write, not to write now: answered, with the offer.
+CONTACT_DETAILS = re.compile(
+    r"e-?mail|correo|почт|телефон|phone|n[uú]mero|whats ?app|адрес|address|direcci[oó]n|"
+    r"邮箱|郵箱|电话|電話|地址",
+    re.IGNORECASE,
+)
 
 
 async def on_question(update: Update, context: BotContext) -> bool:
@@ -31,7 +39,11 @@ async def on_question(update: Update, context: BotContext) -> bool:
     )
     # Reply in the language the question was written in (it may differ from the setting).
     set_locale(answer.locale)
-    if answer.intent == "contact" and len(message.text) <= ASKS_ONLY_FOR_A_PERSON:
+    if (
+        answer.intent == "contact"
+        and len(message.text) <= ASKS_ONLY_FOR_A_PERSON
+        and not CONTACT_DETAILS.search(message.text)
+    ):
         # "I want to talk to a person": the real question comes next, as after /contact —
         # sending these words to the team would tell them nothing.
         from bot.features.handoff.handlers import contact

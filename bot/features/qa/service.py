@@ -127,10 +127,6 @@ async def day_programme(
     return render.programme(locale, day, sessions, tz), bool(sessions)
 
 
-# Words that ask about (or state) membership of a network, in the four languages.
-_MEMBERSHIP = re.compile(
-    r"\b(?:members?|membership|miembros?|membres?|член\w*|входит|входят|состоит)\b|成员|会员|會員|成員"
-)
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
@@ -140,21 +136,33 @@ async def _eligibility(
     """The courses open to the place or organisation asked about (else the asker's own);
     None when neither is known, so the general rules are the answer."""
     f, loc, person_id = u.filters, ask.locale, ask.person_id
-    membership = bool(_MEMBERSHIP.search(ask.text.casefold()))
-    # "Is Manila a WeGO member?" asks whether it is; it does not say so: the place decides.
-    asker = Asker(f.cities, f.countries, frozenset() if membership else f.orgs)
+    # With a place named, a network names the course ("can Medellín join CITYNET's course?")
+    # or asks about membership ("is Manila a WeGO member?"); it never says the place belongs
+    # to it, so the place decides. A network alone ("can ICLEI members apply?") is the asker.
+    asker = Asker(f.cities, f.countries)
     if not asker.known() and ask.places is not None:
         # A city the catalogue does not know ("Osh", "Quezon City"): its country decides.
         found = await asyncio.to_thread(cities_in, ask.text, ask.places, brain.engine.known_words)
         if found:
             city, shown = found[0]
             asker = Asker(countries=frozenset({city.country}), place=shown)
-    if not asker.known() and membership and f.orgs:
+    if not asker.known() and f.orgs:
         asker = Asker(orgs=f.orgs)
     if not asker.known() and person_id is not None:
         asker = await asker_profile(person_id)
     cat = brain.catalogue
     pool = upcoming_year(cat, f.year, today)
+    # "Can Medellín join CITYNET's transport course in April?" is about that course.
+    refs = f.orgs - asker.orgs
+    named = [
+        c
+        for c in pool
+        if (not f.themes or c.theme in f.themes)
+        and (not f.months or c.months & f.months)
+        and (not refs or refs & {c.partner, (c.audience or {}).get("organisation")})
+    ]
+    if named and (f.themes or f.months or refs):
+        pool = named
     if not asker.known():
         if not u.course_word:
             return None

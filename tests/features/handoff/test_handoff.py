@@ -277,3 +277,26 @@ async def test_asking_for_a_person_in_words_waits_for_the_question(sample, conv)
     [forward] = _in(events, LIAISON_CHAT)
     assert "Нужна ли виза гражданам Кыргызстана?" in forward.text
     assert "хочу поговорить" not in forward.text
+
+
+async def test_asking_for_contact_details_is_answered_not_taken_as_the_question(sample, conv):
+    """'Is there an e-mail?' gets the answer and the offer; the next message is a question for
+    the bot, not forwarded to the team."""
+    events = await conv.send(7023, "Как связаться с координатором, есть email?", lang="ru")
+    assert not _in(events, LIAISON_CHAT)
+    assert conv.double.last_message(7023).get("reply_markup")  # the offer to pass it on
+    events = await conv.send(7023, "Сколько мест на курсе по воде?")
+    assert not _in(events, LIAISON_CHAT)
+
+
+async def test_mydata_counts_only_questions_that_reached_a_person(sample, conv):
+    """An offer never pressed is in the file, apart, and not counted as sent."""
+    from bot.features.privacy.collect import collect
+
+    await conv.send(7024, "What is the weather in Seoul tomorrow?", lang="en")
+    await _ask(conv, 7024, "Do I need a visa?")
+    async with db.session_scope() as s:
+        person = await s.scalar(select(Person).where(Person.telegram_id == 7024))
+        data = await collect(s, person)
+    assert [q["text"] for q in data["questions_to_staff"]] == ["Do I need a visa?"]
+    assert [q["state"] for q in data["questions_offered_not_sent"]] == ["offered"]

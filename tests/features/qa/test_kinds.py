@@ -226,3 +226,20 @@ def test_traditional_chinese_keeps_the_meaning_and_uses_taiwanese_terms():
 
     text = localise("招收对象：电子政务课程类型，气候变化，“申请”", "zh_Hant")
     assert text == "招收對象：電子化政府課程類型，氣候變遷，「申請」"
+
+
+async def test_a_course_named_by_its_network_is_the_course_asked_about(sample):
+    """'Can Medellín join CITYNET's April transport course?' is about that course, open only if
+    Medellín is a member; 'can ICLEI members apply?' makes ICLEI the asker."""
+    places = default_index(PLACES_INDEX)
+    answer = await answer_question(
+        "Medellin puede participar en el curso de transporte de CITYNET de abril?",
+        locale="es",
+        today=MARCH,
+        places=places,
+    )
+    assert [c.code for c in answer.courses] == ["2018-04"]
+    assert "miembro" in answer.text
+    answer = await answer_question("can ICLEI members apply?", locale="en", today=MARCH)
+    may_apply = answer.text.split("Open if your city is a member")[0]
+    assert "Climate Change (ICLEI member cities)" in may_apply
