@@ -11,7 +11,7 @@ from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.textrouter import add_text_consumer
 from bot.features.places import default_index
-from bot.features.qa.service import answer_question, day_programme, seoul_today
+from bot.features.qa.service import answer_question, day_reply, seoul_today
 from bot.i18n import N_, set_locale
 
 # A message this short that asks for a person holds no question of its own ("can I talk to a
@@ -62,7 +62,7 @@ async def _day(update: Update, context: BotContext, ref: str) -> None:
     user = context.user
     assert update.effective_message is not None and user is not None
     tz = context.settings.timezone
-    text, _found = await day_programme(
+    text = await day_reply(
         ref, locale=user.locale, today=seoul_today(tz), person_id=user.person_id, tz=tz
     )
     await update.effective_message.reply_text(text)

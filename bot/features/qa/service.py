@@ -107,6 +107,17 @@ def resolve_day(day: str | None, today: date) -> date:
         return today
 
 
+def _running(catalogue: Catalogue, day: date) -> tuple[CourseView, ...]:
+    return tuple(c for c in catalogue.courses if c.starts and c.ends and c.starts <= day <= c.ends)
+
+
+async def day_reply(ref: str, *, locale: str, today: date, person_id: int | None, tz: str) -> str:
+    """/today and /tomorrow: the day's programme, else the courses running that day."""
+    text, found = await day_programme(ref, locale=locale, today=today, person_id=person_id, tz=tz)
+    running = () if found else _running((await _brain()).catalogue, resolve_day(ref, today))
+    return f"{text}\n\n{render.course_list(locale, running, today)}" if running else text
+
+
 async def day_programme(
     day_ref: str | None,
     *,
@@ -249,17 +260,10 @@ async def answer_question(
             kinds=u.filters.session_kinds,
             tz=tz,
         )
-        courses = ()
-        if not found:
+        courses = () if found else _running(brain.catalogue, resolve_day(day, today))
+        if courses:
             # No published programme for the day: still say which courses run then.
-            when = resolve_day(day, today)
-            courses = tuple(
-                c
-                for c in brain.catalogue.courses
-                if c.starts and c.ends and c.starts <= when <= c.ends
-            )
-            if courses:
-                body = f"{body}\n\n{render.course_list(loc, courses, today)}"
+            body = f"{body}\n\n{render.course_list(loc, courses, today)}"
         offer = not found and not courses
     else:
         body = pick(brain.knowledge.answers.get(u.intent), loc) or tr.gettext(

@@ -71,6 +71,15 @@ async def test_today_during_the_kyiv_course(sample, conv):
     assert format_date(date(2018, 5, 30), "full", locale="en") in reply.text
 
 
+async def test_today_in_a_course_week_without_a_programme_names_the_course(sample, conv):
+    """/today while Urban Management runs but has no published programme: the reply says so
+    and names the course running, instead of only 'no programme'."""
+    clock.freeze(datetime(2018, 5, 15, 0, 0, tzinfo=UTC))
+    [reply] = await conv.send(3005, "/today", lang="en")
+    assert format_date(date(2018, 5, 15), "full", locale="en") in reply.text
+    assert "Urban Management" in reply.text and "(in progress)" in reply.text
+
+
 async def test_scorer_on_our_own_questions(sample, tmp_path: Path):
     """The project's scorer reads a labelled file and prints per-language figures."""
     rows = [
