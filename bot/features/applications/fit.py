@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from bot.features.applications.service import AppView
-from bot.features.schedule.audience import OPEN, audience_fit
-from bot.features.schedule.service import load_catalogue
+from bot.features.schedule.audience import MEMBERS, OPEN, audience_fit, open_to_all
+from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
 from bot.i18n import _, pick
+
+
+async def _course(app: AppView) -> tuple[Catalogue, CourseView | None]:
+    catalogue = await load_catalogue()
+    return catalogue, next((c for c in catalogue.courses if c.id == app.course_id), None)
 
 
 def _same(name: str, city) -> bool:
@@ -21,8 +26,7 @@ async def audience_note(app: AppView) -> str:
     name = (answers.get("city_name") or answers.get("city") or "").strip().casefold()
     if not country:
         return ""
-    catalogue = await load_catalogue()
-    course = next((c for c in catalogue.courses if c.id == app.course_id), None)
+    catalogue, course = await _course(app)
     if course is None:
         return ""
     keys = {
@@ -34,7 +38,7 @@ async def audience_note(app: AppView) -> str:
     if fit == OPEN:
         return ""
     target = pick(course.target)
-    if fit == "members":
+    if fit == MEMBERS:
         return _(
             "ℹ️ This course is meant for: {target}. Send your application if your city or "
             "organisation is a member."
@@ -48,8 +52,7 @@ async def audience_note(app: AppView) -> str:
 async def audience_line(app: AppView) -> str:
     """Whom the course is meant for, said when an application to a reserved or network course
     starts (before the applicant's place is known); empty for a course open to all."""
-    catalogue = await load_catalogue()
-    course = next((c for c in catalogue.courses if c.id == app.course_id), None)
-    if course is None or (course.audience or {}).get("scope", "all") == "all":
+    _catalogue, course = await _course(app)
+    if course is None or open_to_all(course):
         return ""
     return _("ℹ️ This course is meant for: {target}.").format(target=pick(course.target))

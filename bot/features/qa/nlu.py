@@ -21,6 +21,7 @@ from bot.features.qa.nlu_lexicon import Lexicon
 from bot.features.qa.nlu_match import Match, PhraseIndex
 from bot.features.qa.nlu_rules import rule_intent
 from bot.features.qa.nlu_text import MAX_CHARS, detect_locale, normalise
+from bot.features.schedule.audience import open_to_all
 from bot.features.schedule.service import Catalogue, CourseView
 
 __all__ = [
@@ -237,10 +238,7 @@ class Engine:
             if intent == "schedule" and named_day:
                 # "Which course is on 10 April?": the courses running that day, when any are.
                 on_day = date.fromisoformat(named_day)
-                running = [
-                    c for c in courses if c.starts and c.ends and c.starts <= on_day <= c.ends
-                ]
-                courses = tuple(running) or courses
+                courses = tuple(c for c in courses if c.runs_on(on_day)) or courses
         named = any(m.kind == "course_word" for m in matches)
         return Understanding(intent, filters, courses, loc, confidence, unsure, said, named)
 
@@ -262,13 +260,11 @@ class Engine:
         if not upcoming:
             return courses
         first = upcoming[0]
-        if (first.audience or {}).get("scope", "all") == "all":
+        if open_to_all(first):
             return (first,)
         # The next one is reserved (for Chinese cities, say): also the next one open to all,
         # which is the one most people asking can take.
-        open_one = next(
-            (c for c in upcoming if (c.audience or {}).get("scope", "all") == "all"), None
-        )
+        open_one = next((c for c in upcoming if open_to_all(c)), None)
         return (first, open_one) if open_one else (first,)
 
     def _classify(

@@ -85,11 +85,6 @@ def days_of_month(toks: list[str], matches: list[Match]) -> list[tuple[int, int]
     return found
 
 
-def day_of_month(toks: list[str], matches: list[Match]) -> tuple[int, int] | None:
-    """The first (month, day) named, else None."""
-    return next(iter(days_of_month(toks, matches)), None)
-
-
 def exact_day(toks: list[str], matches: list[Match], year: int | None) -> str | None:
     """The ISO date of the one day named with its month, in the programme year; None when none,
     several or impossible (31 June)."""

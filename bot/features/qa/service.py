@@ -108,7 +108,7 @@ def resolve_day(day: str | None, today: date) -> date:
 
 
 def _running(catalogue: Catalogue, day: date) -> tuple[CourseView, ...]:
-    return tuple(c for c in catalogue.courses if c.starts and c.ends and c.starts <= day <= c.ends)
+    return tuple(c for c in catalogue.courses if c.runs_on(day))
 
 
 async def day_reply(ref: str, *, locale: str, today: date, person_id: int | None, tz: str) -> str:

@@ -7,6 +7,11 @@ from bot.features.schedule.service import CourseView
 OPEN, MEMBERS, OTHERS = "open", "members", "others"
 
 
+def open_to_all(course: CourseView) -> bool:
+    """Whether officials of every city may apply (no network, place or body restriction)."""
+    return (course.audience or {}).get("scope", "all") == "all"
+
+
 def audience_fit(
     course: CourseView,
     *,

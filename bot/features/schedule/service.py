@@ -65,6 +65,10 @@ class CourseView:
         """The title in a locale (falls back to English)."""
         return pick(self.title, locale)
 
+    def runs_on(self, day: date) -> bool:
+        """Whether the course is under way on that day (both dates set)."""
+        return bool(self.starts and self.ends and self.starts <= day <= self.ends)
+
     @property
     def months(self) -> frozenset[int]:
         """Months (1–12) the course runs in; empty when the dates are not set."""

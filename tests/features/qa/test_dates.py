@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.qa.nlu_dates import day_of_month, exact_day
+from bot.features.qa.nlu_dates import days_of_month, exact_day
 from bot.features.qa.nlu_match import Match
 
 
@@ -26,7 +26,7 @@ def _month(start: int, end: int, value: int) -> Match:
 )
 def test_day_of_month(toks, month_at, want):
     matches = [_month(*month_at)] if month_at else []
-    assert day_of_month(toks, matches) == want
+    assert days_of_month(toks, matches) == [want]
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_day_of_month(toks, month_at, want):
 )
 def test_no_day_of_month(toks, month_at):
     matches = [_month(*month_at)] if month_at else []
-    assert day_of_month(toks, matches) is None
+    assert days_of_month(toks, matches) == []
 
 
 def test_impossible_dates_are_none():
