@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.callbacks import stale
 from bot.core.context import BotContext, notify, reply_unavailable
 from bot.core.people import set_person_locale
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, commands
@@ -145,7 +146,7 @@ async def other_message(update: Update, context: BotContext) -> None:
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button whose data no handler accepts (old, forged or from a removed feature)."""
     assert update.callback_query is not None
-    await update.callback_query.answer(_("This button is no longer valid."), show_alert=True)
+    await stale(update.callback_query)
 
 
 async def on_error(update: object, context: BotContext) -> None:
