@@ -9,6 +9,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.config import Settings
 from bot.core import context as user_context
 from bot.core import lifecycle, metrics, outbox_job, textrouter
+from bot.core.botdata import BotData
 from bot.core.context import BotContext
 from bot.core.menus import set_command_menus
 from bot.core.ratelimit import for_settings
@@ -94,7 +95,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(token or FAKE_TOKEN)
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_stop(lifecycle.run_stop_callbacks)  # features release what they hold
         # Chats are served concurrently, each chat's updates in order (bot/core/updates.py).
         .concurrent_updates(PerChatProcessor())
@@ -109,6 +110,6 @@ def build_application(
     if set_menus:
         builder = builder.post_init(set_command_menus)
     app = builder.build()
-    app.bot_data["settings"] = settings
+    app.bot_data.settings = settings
     register_features(app)
     return app

@@ -9,13 +9,14 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot, TypeHandler
 
 from bot.config import Settings
+from bot.core.botdata import BotData
 from bot.core.people import UserCtx, touch_person
 from bot.i18n import _, map_language_code, set_locale
 
 log = logging.getLogger(__name__)
 
 
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):
     """CallbackContext with the sender loaded by `load_user` (None for channel posts etc.)."""
 
     user: UserCtx | None = None
@@ -23,7 +24,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def settings(self) -> Settings:
         """The application's settings."""
-        return self.application.bot_data["settings"]
+        return self.bot_data.settings
 
 
 async def load_user(update: Update, context: BotContext) -> None:

@@ -13,12 +13,12 @@ StopCallback = Callable[[Application], Awaitable[None]]
 
 def on_stop(app: Application, callback: StopCallback) -> None:
     """Run `callback(app)` when the Application stops (polling, webhook or tests)."""
-    app.bot_data.setdefault("on_stop", []).append(callback)
+    app.bot_data.on_stop.append(callback)
 
 
 async def run_stop_callbacks(app: Application) -> None:
     """PTB's post_stop hook: run every registered callback; one failing does not stop others."""
-    for callback in app.bot_data.get("on_stop", []):
+    for callback in app.bot_data.on_stop:
         try:
             await callback(app)
         except Exception:

@@ -25,7 +25,7 @@ def _menu(app: Application, locale: str, *, staff: bool, liaison: bool) -> list[
 
 async def set_command_menus(app: Application) -> None:
     """Publish the menu in each trainee language and the Korean staff menu (post_init)."""
-    settings: Settings = app.bot_data["settings"]
+    settings: Settings = app.bot_data.settings
     try:
         for loc in (None, *TRAINEE_LOCALES):
             menu = _menu(app, loc or settings.default_locale, staff=False, liaison=False)

@@ -1,6 +1,6 @@
 """Process metrics for /metrics (Prometheus): updates by type, handler errors, webhook requests.
 
-Every Application gets its own CollectorRegistry (in bot_data), never the global one, so two
+Every Application gets its own CollectorRegistry (in BotData), never the global one, so two
 Applications in one process — tests, benchmarks — count separately.
 """
 
@@ -14,7 +14,6 @@ from telegram.ext import Application, TypeHandler
 
 from bot.core.context import BotContext
 
-METRICS_KEY = "metrics"
 # A group before the per-update context (-1), so even updates it stops are counted.
 METRICS_GROUP = -2
 
@@ -57,9 +56,9 @@ def update_type(update: object) -> str:
 
 def get(app: Application) -> BotMetrics:
     """The Application's metrics (created on first use)."""
-    found = app.bot_data.get(METRICS_KEY)
+    found = app.bot_data.metrics
     if found is None:
-        found = app.bot_data[METRICS_KEY] = BotMetrics()
+        found = app.bot_data.metrics = BotMetrics()
     return found
 
 

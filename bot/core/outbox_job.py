@@ -6,9 +6,10 @@ import logging
 import time
 from collections.abc import Iterable
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.core import lifecycle
+from bot.core.context import BotContext
 from bot.core.outbox_dispatch import DispatchResult, Sender, dispatch, release
 
 log = logging.getLogger(__name__)
@@ -19,14 +20,12 @@ BATCH = 50
 
 def add_sender(app: Application, kind: str, sender: Sender) -> None:
     """Declare how outbox rows of `kind` are delivered."""
-    app.bot_data.setdefault("outbox_senders", {})[kind] = sender
+    app.bot_data.outbox_senders[kind] = sender
 
 
 async def dispatch_now(app: Application, ids: Iterable[int] | None = None) -> list[DispatchResult]:
     """Deliver due rows now (only `ids` if given) with every registered sender."""
-    return await dispatch(
-        app.bot, app.bot_data.get("outbox_senders", {}), ids=ids, stopping=_stopping(app)
-    )
+    return await dispatch(app.bot, app.bot_data.outbox_senders, ids=ids, stopping=_stopping(app))
 
 
 def _stopping(app: Application):
@@ -35,7 +34,7 @@ def _stopping(app: Application):
     return lambda: was_running and not app.running
 
 
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _tick(context: BotContext) -> None:
     app = context.application
     stopping = _stopping(app)
     started = time.monotonic()
@@ -44,7 +43,7 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         # leave before the next run is due; other instances claim batches meanwhile.
         while not stopping() and time.monotonic() - started < INTERVAL_SECONDS:
             results = await dispatch(
-                app.bot, app.bot_data.get("outbox_senders", {}), limit=BATCH, stopping=stopping
+                app.bot, app.bot_data.outbox_senders, limit=BATCH, stopping=stopping
             )
             if len(results) < BATCH:
                 break

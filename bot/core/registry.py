@@ -30,22 +30,22 @@ class MenuItem:
 
 def add_command(app: Application, info: CommandInfo) -> None:
     """Announce a command to /help and the command menus."""
-    app.bot_data.setdefault("commands", []).append(info)
+    app.bot_data.commands.append(info)
 
 
 def add_menu_item(app: Application, item: MenuItem) -> None:
     """Add a button to the main menu."""
-    app.bot_data.setdefault("menu", []).append(item)
+    app.bot_data.menu.append(item)
 
 
 def commands(app: Application, *, staff: bool, liaison: bool = False) -> list[CommandInfo]:
     """The registered commands a person sees, in display order."""
-    items = app.bot_data.get("commands", [])
+    items = app.bot_data.commands
     seen = (c for c in items if staff or not c.staff_only or (liaison and c.liaison))
     return sorted(seen, key=lambda c: c.order)
 
 
 def menu_items(app: Application, *, staff: bool) -> list[MenuItem]:
     """The registered main-menu buttons a person sees, in display order."""
-    items = app.bot_data.get("menu", [])
+    items = app.bot_data.menu
     return sorted((m for m in items if staff or not m.staff_only), key=lambda m: m.order)

@@ -32,7 +32,7 @@ def add_text_consumer(
     app: Application, consumer: Consumer, order: int, waiting: Waiting | None = None
 ) -> None:
     """Offer private text to `consumer`; lower `order` is asked first (see module doc)."""
-    app.bot_data.setdefault("text_consumers", []).append((order, consumer, waiting))
+    app.bot_data.text_consumers.append((order, consumer, waiting))
 
 
 async def waiting_flags(person_id: int, predicates: list[Waiting]) -> list[bool]:
@@ -46,7 +46,7 @@ async def waiting_flags(person_id: int, predicates: list[Waiting]) -> list[bool]
 
 async def route_text(update: Update, context: BotContext) -> None:
     """Give the message to the first consumer that takes it."""
-    consumers = sorted(context.application.bot_data.get("text_consumers", []), key=lambda c: c[0])
+    consumers = sorted(context.bot_data.text_consumers, key=lambda c: c[0])
     predicates = [w for _o, _c, w in consumers if w is not None]
     flags = iter(await waiting_flags(context.user.person_id, predicates) if context.user else [])
     for _order, consumer, waiting in consumers:
@@ -58,12 +58,12 @@ async def route_text(update: Update, context: BotContext) -> None:
 
 def add_canceller(app: Application, canceller: Consumer, order: int = 100) -> None:
     """Let /cancel stop something of a feature; the canceller returns True when it did."""
-    app.bot_data.setdefault("cancellers", []).append((order, canceller))
+    app.bot_data.cancellers.append((order, canceller))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
     """/cancel: ask each feature to stop what it is waiting for; say so if nothing was."""
-    cancellers = sorted(context.application.bot_data.get("cancellers", []), key=lambda c: c[0])
+    cancellers = sorted(context.bot_data.cancellers, key=lambda c: c[0])
     for _order, canceller in cancellers:
         if await canceller(update, context):
             return

@@ -281,7 +281,7 @@ async def button(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     """Install this feature's handlers."""
-    timezone = app.bot_data["settings"].timezone
+    timezone = app.bot_data.settings.timezone
 
     def card_button(course):
         today = rules.local_today(utcnow(), timezone)

@@ -138,4 +138,4 @@ def sender(default_tz: str) -> Sender:
 
 def register(app: PtbApplication) -> None:
     """Declare the application-notice outbox kind."""
-    add_sender(app, NOTICE, sender(app.bot_data["settings"].timezone))
+    add_sender(app, NOTICE, sender(app.bot_data.settings.timezone))

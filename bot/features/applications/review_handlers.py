@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.core.audit import PermissionDenied
 from bot.core.context import BotContext
@@ -171,7 +171,7 @@ async def offer_button(update: Update, context: BotContext) -> None:
     await dispatch_now(context.application, result.outbox_ids or None)
 
 
-async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _expire_job(context: BotContext) -> None:
     try:
         if await review.expire_offers():
             await dispatch_now(context.application)

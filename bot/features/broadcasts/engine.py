@@ -22,10 +22,11 @@ import time
 from dataclasses import dataclass, field
 
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.clock import utcnow
 from bot.core import lifecycle
+from bot.core.context import BotContext
 from bot.features.broadcasts import engine_send as sending
 from bot.features.broadcasts import engine_store as store
 from bot.features.broadcasts.engine_store import Job, Outcome
@@ -60,7 +61,7 @@ class BroadcastReport:
 
 def runners(app: Application) -> dict[int, asyncio.Task]:
     """This process's running broadcast tasks by broadcast id."""
-    return app.bot_data.setdefault("broadcast_runners", {})
+    return app.bot_data.broadcast_runners
 
 
 class _Run:
@@ -82,7 +83,7 @@ class _Run:
 
     def _should_stop(self) -> bool:
         # Application.stop() waits for our task: a shutdown must not wait for a whole broadcast.
-        if self.app.bot_data.get("broadcasts_stopping"):
+        if self.app.bot_data.broadcasts_stopping:
             return True
         return self._was_running and not self.app.running
 
@@ -274,7 +275,7 @@ async def _announce(app: Application, broadcast_id: int) -> None:
         await store.set_progress(broadcast_id, message.chat_id, message.message_id)
 
 
-async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def resume_job(context: BotContext) -> None:
     """The repeating job around `resume`."""
     try:
         await resume(context.application)
@@ -285,7 +286,7 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def stop_runners(app: Application) -> None:
     """On stop: runners hand their queued deliveries back, so another instance goes on now."""
-    app.bot_data["broadcasts_stopping"] = True
+    app.bot_data.broadcasts_stopping = True
     tasks = [task for task in runners(app).values() if not task.done()]
     if tasks:
         # Runners started outside Application.create_task are not awaited by stop().

@@ -12,11 +12,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 from telegram import Bot
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot import clock
 from bot.clock import utcnow
 from bot.config import Settings
+from bot.core.context import BotContext
 from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import DispatchResult, Sender, dispatch
 from bot.db import session_scope
@@ -84,7 +85,7 @@ async def run_tick(bot: Bot, senders: Mapping[str, Sender], now: datetime) -> Ti
     return TickResult(scheduled, await _describe(results))
 
 
-async def schedule_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def schedule_job(context: BotContext) -> None:
     """Repeating job: create whatever follow-ups are due to exist (the outbox job sends them)."""
     try:
         await schedule_followups(utcnow())
@@ -124,7 +125,7 @@ async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         app = build_application(settings, set_menus=False)
         await app.initialize()
         try:
-            result = await run_tick(app.bot, app.bot_data.get("outbox_senders", {}), now)
+            result = await run_tick(app.bot, app.bot_data.outbox_senders, now)
         finally:
             await app.shutdown()
         _print(result, args.json)
@@ -132,7 +133,7 @@ async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     state, files = state_paths(settings)
     async with conversation(settings, state=state, files=files) as conv:
         mark = conv.double.seq
-        result = await run_tick(conv.app.bot, conv.app.bot_data.get("outbox_senders", {}), now)
+        result = await run_tick(conv.app.bot, conv.app.bot_data.outbox_senders, now)
         events = conv.double.events_since(mark)
     _print(result, args.json)
     if not args.json:

@@ -165,7 +165,7 @@ async def liaison_message(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     """Install this feature's handlers."""
-    settings = app.bot_data["settings"]
+    settings = app.bot_data.settings
     if settings.liaison_chat_id:
         liaison = filters.Chat(settings.liaison_chat_id)
         # Every non-command message of the liaison chat is ours, so QA never answers

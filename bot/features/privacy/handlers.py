@@ -12,7 +12,6 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     filters,
 )
 
@@ -122,9 +121,9 @@ async def confirm_pressed(update: Update, context: BotContext) -> None:
     await context.bot.send_message(query.message.chat.id, text)
 
 
-async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def purge_job(context: BotContext) -> None:
     """The daily retention run; a failure waits for the next day rather than crash the loop."""
-    settings = context.application.bot_data["settings"]
+    settings = context.bot_data.settings
     try:
         report = await service.purge(utcnow(), settings.retention_days, settings.admin_ids)
     except Exception:
@@ -149,6 +148,6 @@ def register(app: Application) -> None:
         CommandInfo("erase", N_("erase a person's data on request"), staff_only=True, order=74),
     )
     if app.job_queue is not None:
-        settings = app.bot_data["settings"]
+        settings = app.bot_data.settings
         at = PURGE_AT.replace(tzinfo=ZoneInfo(settings.timezone))
         app.job_queue.run_daily(purge_job, time=at, name="privacy-purge")

@@ -84,6 +84,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("tomorrow", tomorrow))
     # Asked last: forms and open /contact requests take their text first.
     add_text_consumer(app, on_question, order=1000)
-    app.bot_data["free_text"] = True
+    app.bot_data.free_text = True
     add_command(app, CommandInfo("today", N_("today's course programme"), order=30))
     add_command(app, CommandInfo("tomorrow", N_("tomorrow's course programme"), order=31))

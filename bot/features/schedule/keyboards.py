@@ -35,17 +35,16 @@ _MONTH = re.compile(r"^(1[0-2]|[1-9])$")
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 
 CardButton = Callable[[CourseView], InlineKeyboardButton | None]
-CARD_BUTTONS = "schedule_card_buttons"
 
 
 def add_card_button(app: Application, provider: CardButton) -> None:
     """Hook for other features (e.g. applications' “Apply”): a button under each course card."""
-    app.bot_data.setdefault(CARD_BUTTONS, []).append(provider)
+    app.bot_data.card_buttons.append(provider)
 
 
 def card_extra_buttons(app: Application, course: CourseView) -> list[InlineKeyboardButton]:
     """The buttons other features add to this course's card, in registration order."""
-    found = (provider(course) for provider in app.bot_data.get(CARD_BUTTONS, []))
+    found = (provider(course) for provider in app.bot_data.card_buttons)
     return [button for button in found if button is not None]
 
 

@@ -30,7 +30,7 @@ PayloadHandler = Callable[[Update, BotContext, str], Awaitable[None]]
 
 def add_start_payload(app: Application, prefix: str, handler: PayloadHandler) -> None:
     """Let a feature answer deep links `/start <prefix>-…` (e.g. apply-2018-01)."""
-    app.bot_data.setdefault("start_payloads", {})[prefix] = handler
+    app.bot_data.start_payloads[prefix] = handler
 
 
 def help_text(context: BotContext) -> str:
@@ -42,7 +42,7 @@ def help_text(context: BotContext) -> str:
         f"/{c.name} — {_(c.description)}"
         for c in commands(context.application, staff=staff, liaison=liaison)
     ]
-    if context.application.bot_data.get("free_text"):
+    if context.bot_data.free_text:
         lines += ["", _("You can also simply write your question in your own words.")]
     return "\n".join(lines)
 
@@ -53,7 +53,7 @@ async def start(update: Update, context: BotContext) -> None:
     assert user is not None and update.effective_message is not None
     payload = context.args[0] if context.args else ""
     prefix = payload.split("-", 1)[0]
-    handler = context.application.bot_data.get("start_payloads", {}).get(prefix)
+    handler = context.bot_data.start_payloads.get(prefix)
     if handler and user.locale_confirmed:
         await handler(update, context, payload)
         return
@@ -101,7 +101,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     text = _("Done. Language: {language}.").format(language=LANGUAGE_NAMES[code])
-    handler = context.application.bot_data.get("start_payloads", {}).get(payload.split("-")[0])
+    handler = context.bot_data.start_payloads.get(payload.split("-")[0])
     if handler:
         # The person came through a deep link: confirm the language, then follow the link.
         await query.message.reply_text(text)  # type: ignore[union-attr]

@@ -107,7 +107,7 @@ async def test_a_stop_during_a_slow_write_loses_no_outcome(conv, monkeypatch):
     conv.double.gate.close(after=5)
     task = asyncio.create_task(engine.run_broadcast(conv.app, bid, concurrency=4))
     await asyncio.wait_for(entered.wait(), 10)  # the writer holds five outcomes
-    conv.app.bot_data["broadcasts_stopping"] = True  # what SIGTERM's stop callback sets
+    conv.app.bot_data.broadcasts_stopping = True  # what SIGTERM's stop callback sets
     conv.double.gate.open()
     await asyncio.wait_for(task, 10)
     states = await deliveries(bid)

@@ -26,7 +26,7 @@ EVALUATION_KINDS = {"evaluation", "evaluation_nudge_1", "evaluation_nudge_2"}
 
 
 def _senders(conv):
-    return conv.app.bot_data["outbox_senders"]
+    return conv.app.bot_data.outbox_senders
 
 
 def _to(conv, mark, chat_id):

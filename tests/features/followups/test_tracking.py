@@ -43,7 +43,7 @@ async def _course_with_history(conv):
     await complete_survey(people[1], course, {"lectures": 4, "visits": 3})
     await schedule_followups(AFTER)
     clock.freeze(EVALUATED)
-    await run_tick(conv.app.bot, conv.app.bot_data["outbox_senders"], EVALUATED)
+    await run_tick(conv.app.bot, conv.app.bot_data.outbox_senders, EVALUATED)
     await complete_evaluation(people[0], course, volunteer=True)
     return course, people
 
@@ -58,9 +58,7 @@ async def test_course_figures(conv):
     assert stats.response_rate == 1 / 3
     assert (stats.surveys_answered, stats.satisfaction) == (2, 4.25)
     assert stats.volunteers == ["Olena Kovalenko"]
-    await run_tick(
-        conv.app.bot, conv.app.bot_data["outbox_senders"], EVALUATED + timedelta(days=7)
-    )
+    await run_tick(conv.app.bot, conv.app.bot_data.outbox_senders, EVALUATED + timedelta(days=7))
     stats = await course_followup_stats(KYIV_COURSE)
     assert stats.nudges_sent == 2  # the two who did not answer; the one who did got none
     assert await course_followup_stats("NO-SUCH") is None

@@ -42,8 +42,8 @@ async def test_funnel_counts_each_stage(conv):
     conv.user(4107, "Old", "en")
     await add_trainee(4107, old)  # another year's postcard: not in 2018's funnel
     clock.freeze(FOUR_MONTHS)
-    await run_tick(conv.app.bot, conv.app.bot_data["outbox_senders"], AFTER_COURSE)
-    await run_tick(conv.app.bot, conv.app.bot_data["outbox_senders"], FOUR_MONTHS)
+    await run_tick(conv.app.bot, conv.app.bot_data.outbox_senders, AFTER_COURSE)
+    await run_tick(conv.app.bot, conv.app.bot_data.outbox_senders, FOUR_MONTHS)
 
     await _answer(people[0], course, ["done", "not_started"])
     await _answer(people[1], course, ["dropped", "in_progress"])
