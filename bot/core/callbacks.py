@@ -49,6 +49,10 @@ class Press:
         except KeyError:
             raise AttributeError(name) from None
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """A field that only some shapes of the action carry."""
+        return self.values.get(name, default)
+
 
 @dataclass(frozen=True)
 class Action:
@@ -75,6 +79,11 @@ class Action:
         """`pack` with the fields given in order."""
         return self.pack(**{key: v for (key, _kind), v in zip(self.fields, values, strict=True)})
 
+    @property
+    def pattern(self) -> str:
+        """The handler pattern that routes only this action's buttons."""
+        return rf"^{re.escape(self.prefix)}:{re.escape(self.name)}(?::|$)"
+
     def match(self, parts: list[str]) -> Press | None:
         """The decoded press when `parts` (after prefix and action) fit the fields."""
         if len(parts) != len(self.fields):
@@ -88,24 +97,35 @@ class Action:
 
 
 class Codec:
-    """The buttons of one feature, under one prefix."""
+    """The buttons of one feature, under one prefix.
+
+    An action may be declared in several shapes with different numbers of fields (a list
+    with and without its page, say); the number of fields in the data picks the shape.
+    """
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
         self.actions: dict[str, Action] = {}
+        self._shapes: dict[tuple[str, int], Action] = {}
 
     def action(self, name: str, **fields: tuple[str, Callable[[str], Any]]) -> Action:
         """Declare a kind of button and its fields, in order."""
-        if name in self.actions:
+        if (name, len(fields)) in self._shapes:
             raise ValueError(f"{self.prefix}:{name} declared twice")
         act = Action(self.prefix, name, tuple(fields.items()))
-        self.actions[name] = act
+        self._shapes[name, len(fields)] = act
+        self.actions.setdefault(name, act)
         return act
 
     @property
     def pattern(self) -> str:
         """The handler pattern that routes this feature's buttons to it."""
         return rf"^{re.escape(self.prefix)}:"
+
+    def pattern_without(self, *actions: Action) -> str:
+        """The handler pattern for this feature's buttons except `actions` (routed elsewhere)."""
+        names = "|".join(re.escape(a.name) for a in actions)
+        return rf"^{re.escape(self.prefix)}:(?!(?:{names})(?::|$))"
 
     def decode(self, data: str | None) -> Press | None:
         """The press, or None for data this codec did not make."""
@@ -114,7 +134,7 @@ class Codec:
         parts = data.split(":")
         if len(parts) < 2 or parts[0] != self.prefix:
             return None
-        act = self.actions.get(parts[1])
+        act = self._shapes.get((parts[1], len(parts) - 2))
         return act.match(parts[2:]) if act else None
 
 

@@ -58,3 +58,27 @@ def test_pattern_routes_only_its_prefix():
 
     assert re.match(CB.pattern, "zz:new:1")
     assert not re.match(CB.pattern, "zzz:new:1")
+
+
+LIST = CB.action("ls")
+PAGE = CB.action("ls", course=ID, page=ID)
+OFFER = CB.action("offer", choice=WORD, app=ID)
+
+
+def test_an_action_in_two_shapes_decodes_by_its_number_of_fields():
+    assert CB.decode(LIST.pack()).get("page") is None
+    press = CB.decode(PAGE.pack(course=3, page=1))
+    assert (press.action, press.course, press.page) == ("ls", 3, 1)
+    assert CB.decode("zz:ls:3") is None
+    with pytest.raises(ValueError):
+        CB.action("ls", a=ID, b=ID)
+
+
+def test_action_patterns_split_one_prefix_between_handlers():
+    import re
+
+    assert re.match(OFFER.pattern, "zz:offer:take:1")
+    assert not re.match(OFFER.pattern, "zz:offers")
+    rest = CB.pattern_without(OFFER)
+    assert re.match(rest, "zz:ls") and re.match(rest, "zz:offers:1")
+    assert not re.match(rest, "zz:offer:take:1") and not re.match(rest, "zz:offer")
