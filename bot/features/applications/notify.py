@@ -13,6 +13,7 @@ from bot.core.outbox_dispatch import OutboxItem, Sender, Skip
 from bot.core.outbox_job import add_sender
 from bot.db import session_scope
 from bot.features.applications.models import Application
+from bot.features.applications.review_callbacks import OFFER
 from bot.features.applications.review_common import NOTICE
 from bot.features.schedule.models import Course
 from bot.i18n import fmt_date, fmt_date_range, fmt_datetime, pick, translator
@@ -104,10 +105,11 @@ async def render(item: OutboxItem, default_tz: str = "Asia/Seoul") -> Notice:
             [
                 [
                     InlineKeyboardButton(
-                        tr.gettext("Take the seat"), callback_data=f"rv:offer:take:{app.id}"
+                        tr.gettext("Take the seat"),
+                        callback_data=OFFER.pack(choice="take", app=app.id),
                     ),
                     InlineKeyboardButton(
-                        tr.gettext("Decline"), callback_data=f"rv:offer:no:{app.id}"
+                        tr.gettext("Decline"), callback_data=OFFER.pack(choice="no", app=app.id)
                     ),
                 ]
             ]

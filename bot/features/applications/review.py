@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import utcnow
 from bot.core import audit
+from bot.core.authz import require_staff
 from bot.core.models import AuditEntry, Person
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -25,7 +26,6 @@ from bot.features.applications.review_common import (
     lock_course,
     notice,
     ranked,
-    require_staff,
 )
 from bot.features.applications.review_offers import (
     OfferResult,
@@ -317,6 +317,5 @@ __all__ = [
     "pending_note",
     "promote_waitlist",
     "request_note",
-    "require_staff",
     "take_offer",
 ]

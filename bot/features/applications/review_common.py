@@ -1,25 +1,16 @@
-"""Helpers the staff review and the waiting list share: permission, priority, seat lock."""
+"""Helpers the staff review and the waiting list share: priority, seat lock."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.audit import PermissionDenied
 from bot.core.models import City, Person
 from bot.core.outbox import OutboxMessage
-from bot.core.people import UserCtx
 from bot.features.applications.models import Application
 from bot.features.schedule.models import Course, CourseCity
 
 NOTICE = "application_notice"
-
-
-def require_staff(actor: UserCtx | None) -> UserCtx:
-    """Raise PermissionDenied unless the actor is programme staff."""
-    if actor is None or not actor.is_staff:
-        raise PermissionDenied("programme staff only")
-    return actor
 
 
 def written_name(app: Application, person: Person) -> str:

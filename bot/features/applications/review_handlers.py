@@ -8,14 +8,15 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import is_staff, staff_only
+from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.outbox_job import dispatch_now
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
-from bot.core.screens import refuse as _refuse
 from bot.core.screens import show as _show
 from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications import notify, review
+from bot.features.applications import review_callbacks as rv
 from bot.features.applications.review_screens import (
     course_buttons,
     detail_screen,
@@ -26,26 +27,23 @@ from bot.i18n import N_, _
 
 log = logging.getLogger(__name__)
 EXPIRY_SECONDS = 600
-DECISION_CODES = {"a": "accepted", "w": "waitlisted", "x": "declined", "r": "under_review"}
 
 
+@staff_only
 async def review_courses(update: Update, context: BotContext) -> None:
     """/review and the 🗂 menu button: courses with their application counts."""
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
     courses = await review.list_courses_with_applications(context.user)
     if not courses:
         await _show(update, _("There are no applications yet."), None)
         return
     text = _("Applications by course. Choose a course:")
-    await _show(update, text, course_buttons(courses, "c"))
+    await _show(update, text, course_buttons(courses))
 
 
-async def _decision_pressed(update: Update, context: BotContext, parts: list[str]) -> None:
+async def _decision_pressed(update: Update, context: BotContext, press: Press) -> None:
     """A decision button: check it is still possible, then ask for an optional note."""
     assert context.user is not None and update.callback_query is not None
-    app_id, version, decision = int(parts[0]), int(parts[1]), DECISION_CODES[parts[2]]
+    app_id, version, decision = press.app, press.version, rv.DECISION_CODES[press.decision]
     detail = await review.get_application(context.user, app_id)
     problem = None
     if detail is None:
@@ -58,7 +56,8 @@ async def _decision_pressed(update: Update, context: BotContext, parts: list[str
         await update.callback_query.answer(result_text(problem, detail), show_alert=True)
         return
     await review.request_note(context.user, app_id, version, decision)
-    skip = InlineKeyboardButton(_("Skip"), callback_data=f"rv:n:{app_id}:{version}:{parts[2]}")
+    data = rv.SKIP_NOTE.pack(app=app_id, version=version, decision=press.decision)
+    skip = InlineKeyboardButton(_("Skip"), callback_data=data)
     await update.callback_query.answer()
     assert update.effective_chat is not None
     await update.effective_chat.send_message(
@@ -84,43 +83,35 @@ async def _decide(
     await update.effective_chat.send_message(result_text(f"saved_{state}", detail))
 
 
-async def staff_button(update: Update, context: BotContext) -> None:
+@staff_only  # before decoding: non-staff are refused whatever the data
+@on_press(rv.CB)
+async def staff_button(update: Update, context: BotContext, press: Press) -> None:
     """Every rv: button except the trainee's offer buttons; refused for non-staff."""
     query = update.callback_query
-    assert query is not None
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
-    kind, *parts = (query.data or "").split(":")[1:]
+    assert query is not None and context.user is not None
     try:
-        if kind == "c":
-            if not parts:
-                await review_courses(update, context)
-            else:
-                screen = await list_screen(context.user, int(parts[0]), int(parts[1]))
-                await _show(update, *screen)
-        elif kind == "a":
-            await _show(update, *await detail_screen(context.user, int(parts[0])))
-        elif kind == "d":
-            await _decision_pressed(update, context, parts)
-        elif kind == "n":
+        if press.action == "c" and press.get("course") is None:
+            await review_courses(update, context)
+        elif press.action == "c":
+            await _show(update, *await list_screen(context.user, press.course, press.page))
+        elif press.action == "a":
+            await _show(update, *await detail_screen(context.user, press.app))
+        elif press.action == "d":
+            await _decision_pressed(update, context, press)
+        else:
             await query.answer()
             await query.edit_message_reply_markup(reply_markup=None)
-            decision = DECISION_CODES[parts[2]]
-            await _decide(update, context, int(parts[0]), int(parts[1]), decision, None)
-        else:
-            raise ValueError(kind)
+            decision = rv.DECISION_CODES[press.decision]
+            await _decide(update, context, press.app, press.version, decision, None)
     except (ValueError, IndexError, KeyError):
-        # Forged or outdated data from a staff client: treat as a stale button.
-        await query.answer(_("This button is no longer valid."), show_alert=True)
-    except PermissionDenied:
-        await _refuse(update)
+        # Outdated data from a staff client (an application gone since): a stale button.
+        await stale(query)
 
 
 async def note_text(update: Update, context: BotContext) -> bool:
     """Text consumer: a staff member's note for the decision they just pressed."""
     user, message = context.user, update.effective_message
-    if user is None or not user.is_staff or message is None:
+    if not is_staff(user) or message is None:
         return False
     pending = await review.pending_note(user)
     if pending is None:
@@ -133,35 +124,34 @@ async def note_text(update: Update, context: BotContext) -> bool:
 async def cancel_note(update: Update, context: BotContext) -> bool:
     """/cancel: drop a pending decision note (the decision is not saved)."""
     user = context.user
-    if user is None or not user.is_staff or not await review.close_note(user):
+    if not is_staff(user) or not await review.close_note(user):
         return False
     assert update.effective_message is not None
     await update.effective_message.reply_text(_("Cancelled. The decision was not saved."))
     return True
 
 
-async def offer_button(update: Update, context: BotContext) -> None:
+@on_press(rv.CB)
+async def offer_button(update: Update, context: BotContext, press: Press) -> None:
     """A trainee's 'Take the seat' / 'Decline' under an offer (only the owner may press)."""
     query, user = update.callback_query, context.user
     assert query is not None
     if user is None:
         return
-    _rv, _offer, action, raw_id = (query.data or "").split(":")
-    if action == "take":
-        result = await review.take_offer(user.person_id, int(raw_id))
+    if press.choice == "take":
+        result = await review.take_offer(user.person_id, press.app)
     else:
-        result = await review.decline_offer(user.person_id, int(raw_id))
+        result = await review.decline_offer(user.person_id, press.app)
     if not result.ok:
         texts = {
             "expired": _("Sorry, this offer has expired."),
             "full": _("Sorry, the seat is no longer available."),
         }
-        text = texts.get(result.reason or "", _("This button is no longer valid."))
-        await query.answer(text, show_alert=True)
+        await stale(query, texts.get(result.reason or ""))
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    if action == "no":
+    if press.choice == "no":
         assert query.message is not None
         await context.bot.send_message(
             query.message.chat.id,
@@ -184,8 +174,8 @@ def register(app: Application) -> None:
     """Install staff review, the offer buttons and the offer-expiry job."""
     app.add_handler(CommandHandler("review", review_courses))
     app.add_handler(CallbackQueryHandler(review_courses, pattern=r"^menu:applications$"))
-    app.add_handler(CallbackQueryHandler(offer_button, pattern=r"^rv:offer:(take|no):\d{1,12}$"))
-    app.add_handler(CallbackQueryHandler(staff_button, pattern=r"^rv:(?!offer:)"))
+    app.add_handler(CallbackQueryHandler(offer_button, pattern=rv.OFFER.pattern))
+    app.add_handler(CallbackQueryHandler(staff_button, pattern=rv.CB.pattern_without(rv.OFFER)))
     # A staff member's pending decision note comes before any form or question handling.
     add_text_consumer(app, note_text, order=10)
     add_canceller(app, cancel_note, order=10)

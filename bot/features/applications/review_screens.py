@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.people import UserCtx
 from bot.features.applications import form_text, review
+from bot.features.applications import review_callbacks as rv
 from bot.features.applications.export import SENIORITY_LABELS, STATUS_LABELS
 from bot.i18n import _, current_locale, fmt_datetime, ngettext, pick
 
@@ -29,12 +30,12 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
-def course_buttons(courses: list[review.CourseCount], action: str) -> InlineKeyboardMarkup:
-    """One button per course: code, title and counts; `action` c (review) or e (export)."""
+def course_buttons(courses: list[review.CourseCount]) -> InlineKeyboardMarkup:
+    """One button per course: code, title and counts."""
     rows = []
     for c in courses:
         label = f"{c.code} {pick(c.title)} · {c.total} (✅{c.accepted}/{c.seats} ⏳{c.waitlisted})"
-        data = f"rv:c:{c.id}:0" if action == "c" else f"rv:e:{c.code}"
+        data = rv.COURSE.pack(course=c.id, page=0)
         rows.append([InlineKeyboardButton(label[:120], callback_data=data)])
     return InlineKeyboardMarkup(rows)
 
@@ -65,15 +66,19 @@ async def list_screen(actor: UserCtx, course_id: int, page: int) -> Screen:
     for row in rows[page * PAGE : (page + 1) * PAGE]:
         star = " ★" if row.strategic else ""
         label = f"{row.rank}. {STATUS_ICONS.get(row.status, '')} {row.name} · {row.city}{star}"
-        keyboard.append([InlineKeyboardButton(label[:120], callback_data=f"rv:a:{row.id}")])
-    nav, data = [], f"rv:c:{course_id}"
+        keyboard.append(
+            [InlineKeyboardButton(label[:120], callback_data=rv.APPLICATION.pack(app=row.id))]
+        )
+    nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton(_("◀️ Previous"), callback_data=f"{data}:{page - 1}"))
+        data = rv.COURSE.pack(course=course_id, page=page - 1)
+        nav.append(InlineKeyboardButton(_("◀️ Previous"), callback_data=data))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton(_("Next ▶️"), callback_data=f"{data}:{page + 1}"))
+        data = rv.COURSE.pack(course=course_id, page=page + 1)
+        nav.append(InlineKeyboardButton(_("Next ▶️"), callback_data=data))
     if nav:
         keyboard.append(nav)
-    keyboard.append([InlineKeyboardButton(_("⬅️ Courses"), callback_data="rv:c")])
+    keyboard.append([InlineKeyboardButton(_("⬅️ Courses"), callback_data=rv.COURSES.pack())])
     return text, InlineKeyboardMarkup(keyboard)
 
 
@@ -115,17 +120,24 @@ async def detail_screen(actor: UserCtx, app_id: int) -> Screen:
             accepted=detail.accepted, seats=detail.seats
         )
     )
-    base = f"rv:d:{row.id}:{row.version}"
+
+    def decide(code: str) -> str:
+        return rv.DECIDE.pack(app=row.id, version=row.version, decision=code)
+
     keyboard = [
         [
-            InlineKeyboardButton(_("✅ Accept"), callback_data=f"{base}:a"),
-            InlineKeyboardButton(_("⏳ Waitlist"), callback_data=f"{base}:w"),
+            InlineKeyboardButton(_("✅ Accept"), callback_data=decide("a")),
+            InlineKeyboardButton(_("⏳ Waitlist"), callback_data=decide("w")),
         ],
         [
-            InlineKeyboardButton(_("❌ Decline"), callback_data=f"{base}:x"),
-            InlineKeyboardButton(_("🔎 Under review"), callback_data=f"{base}:r"),
+            InlineKeyboardButton(_("❌ Decline"), callback_data=decide("x")),
+            InlineKeyboardButton(_("🔎 Under review"), callback_data=decide("r")),
         ],
-        [InlineKeyboardButton(_("⬅️ List"), callback_data=f"rv:c:{row.course_id}:0")],
+        [
+            InlineKeyboardButton(
+                _("⬅️ List"), callback_data=rv.COURSE.pack(course=row.course_id, page=0)
+            )
+        ],
     ]
     return "\n".join(lines)[:4000], InlineKeyboardMarkup(keyboard)
 

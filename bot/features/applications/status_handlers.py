@@ -6,6 +6,7 @@ import logging
 
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
 
+from bot.core.callbacks import stale
 from bot.core.context import BotContext
 from bot.features.applications import keyboards as kb
 from bot.features.applications import rules, service
@@ -15,9 +16,8 @@ from bot.i18n import _, fmt_date_range
 log = logging.getLogger(__name__)
 
 
-async def refuse(query: CallbackQuery) -> None:
-    """Answer a button that is stale, forged or not this person's."""
-    await query.answer(_("This button is no longer valid."), show_alert=True)
+# A button that is stale, forged or not this person's (the form's handlers use it too).
+refuse = stale
 
 
 async def withdraw_press(

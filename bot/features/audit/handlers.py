@@ -5,28 +5,26 @@ Callback data: au:p:<page> (page 0 is the newest), au:x (export); anything else 
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import staff_only
+from bot.core.callbacks import Codec, Press, on_press
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
-from bot.core.screens import refuse as _refuse
 from bot.features.audit import service
 from bot.features.audit.render import entry_text, log_sheet
 from bot.features.exports.render import write_xlsx
 from bot.i18n import N_, _, ngettext, translator
 
-PATTERN = re.compile(r"^au:(?:p:(?P<page>\d{1,6})|(?P<export>x))$")
+CB = Codec("au")
+PAGE = CB.action("p", page=(r"\d{1,6}", int))
+EXPORT = CB.action("x")
 
 
+@staff_only
 async def show_page(update: Update, context: BotContext, page: int = 0) -> None:
     """One page of the log with older/newer and export buttons."""
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
     found = await service.recent(context.user, page)
     tr, zone = translator(context.user.locale), context.settings.timezone
     if not found.rows:
@@ -41,12 +39,16 @@ async def show_page(update: Update, context: BotContext, page: int = 0) -> None:
         text = "\n".join(lines)[:4000]
     nav = []
     if found.page > 0:
-        nav.append(InlineKeyboardButton(_("◀️ Newer"), callback_data=f"au:p:{found.page - 1}"))
+        nav.append(
+            InlineKeyboardButton(_("◀️ Newer"), callback_data=PAGE.pack(page=found.page - 1))
+        )
     if found.page < found.pages - 1:
-        nav.append(InlineKeyboardButton(_("Older ▶️"), callback_data=f"au:p:{found.page + 1}"))
+        nav.append(
+            InlineKeyboardButton(_("Older ▶️"), callback_data=PAGE.pack(page=found.page + 1))
+        )
     rows = [nav] if nav else []
     if found.rows:
-        rows.append([InlineKeyboardButton(_("📥 Export (XLSX)"), callback_data="au:x")])
+        rows.append([InlineKeyboardButton(_("📥 Export (XLSX)"), callback_data=EXPORT.pack())])
     markup = InlineKeyboardMarkup(rows) if rows else None
     if update.callback_query:
         await update.callback_query.answer()
@@ -75,29 +77,20 @@ async def _export(update: Update, context: BotContext) -> None:
     )
 
 
-async def button(update: Update, context: BotContext) -> None:
+@staff_only  # before decoding: non-staff are refused whatever the data
+@on_press(CB)
+async def button(update: Update, context: BotContext, press: Press) -> None:
     """au: buttons: a page or the export; forged data is answered as a stale button."""
-    query = update.callback_query
-    assert query is not None
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
-    match = PATTERN.match(query.data or "")
-    try:
-        if match is None:
-            await query.answer(_("This button is no longer valid."), show_alert=True)
-        elif match["export"]:
-            await _export(update, context)
-        else:
-            await show_page(update, context, int(match["page"]))
-    except PermissionDenied:
-        await _refuse(update)
+    if press.action == "x":
+        await _export(update, context)
+    else:
+        await show_page(update, context, press.page)
 
 
 def register(app: Application) -> None:
     """Install /audit and its buttons."""
     app.add_handler(CommandHandler("audit", audit_command))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^au:"))
+    app.add_handler(CallbackQueryHandler(button, pattern=CB.pattern))
     add_command(
         app, CommandInfo("audit", N_("recent privileged actions"), staff_only=True, order=69)
     )

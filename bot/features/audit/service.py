@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import audit
+from bot.core.authz import require_staff
 from bot.core.models import AuditEntry, Person
 from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
 from bot.db import session_scope
 from bot.features.applications.models import Application
-from bot.features.exports.service import require_staff
 from bot.features.exports.sheets import person_name
 from bot.features.schedule.models import Course
 

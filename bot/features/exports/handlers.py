@@ -1,6 +1,6 @@
 """/export for staff: the whole workbook, one sheet, or one course's applications, as a file.
 
-Callback data (all checked against PATTERN; anything else is a stale or forged button):
+Callback data (the codec CB; anything else is a stale or forged button):
 
     ex:m                      the menu          ex:w                 the whole workbook (XLSX)
     ex:s  ex:s:<sheet>        choose a sheet, then its format; ex:s:<sheet>:<fmt> sends it
@@ -9,15 +9,13 @@ Callback data (all checked against PATTERN; anything else is a stale or forged b
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import staff_only
+from bot.core.callbacks import CODE, Codec, Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
-from bot.core.screens import refuse as _refuse
 from bot.core.screens import show as _show
 from bot.features.exports import service
 from bot.features.exports.render import FORMATS
@@ -25,30 +23,33 @@ from bot.features.exports.service import ExportFile, ExportRequest
 from bot.features.exports.sheets import SHEETS
 from bot.i18n import N_, _, ngettext, pick
 
-PATTERN = re.compile(
-    r"^ex:(?:(?P<menu>m|w|s|a)"
-    r"|s:(?P<sheet>[a-z]{1,16})(?::(?P<sfmt>xlsx|csv))?"
-    r"|a:(?P<code>[A-Za-z0-9_.-]{1,32})(?::(?P<afmt>xlsx|csv))?)$"
-)
+SHEET = (r"[a-z]{1,16}", str)
+FORMAT = (r"xlsx|csv", str)
+CB = Codec("ex")
+MENU, WORKBOOK = CB.action("m"), CB.action("w")
+SHEETS_MENU = CB.action("s")
+SHEET_FORMATS = CB.action("s", sheet=SHEET)
+SHEET_FILE = CB.action("s", sheet=SHEET, fmt=FORMAT)
+COURSES_MENU = CB.action("a")
+COURSE_FORMATS = CB.action("a", code=CODE)
+COURSE_FILE = CB.action("a", code=CODE, fmt=FORMAT)
 FORMAT_LABELS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
 
 
 def _keyboard(rows: list[list[tuple[str, str]]], back: bool = True) -> InlineKeyboardMarkup:
     buttons = [[InlineKeyboardButton(t[:60], callback_data=d) for t, d in row] for row in rows]
     if back:
-        buttons.append([InlineKeyboardButton(_("« Back"), callback_data="ex:m")])
+        buttons.append([InlineKeyboardButton(_("« Back"), callback_data=MENU.pack())])
     return InlineKeyboardMarkup(buttons)
 
 
+@staff_only
 async def export_menu(update: Update, context: BotContext) -> None:
     """/export: what to export."""
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
     rows = [
-        [(_("📘 The whole workbook (XLSX)"), "ex:w")],
-        [(_("📄 One sheet"), "ex:s")],
-        [(_("🗂 One course's applications"), "ex:a")],
+        [(_("📘 The whole workbook (XLSX)"), WORKBOOK.pack())],
+        [(_("📄 One sheet"), SHEETS_MENU.pack())],
+        [(_("🗂 One course's applications"), COURSES_MENU.pack())],
     ]
     text = _(
         "What would you like to export? The workbook holds six sheets: courses, applications, "
@@ -58,8 +59,8 @@ async def export_menu(update: Update, context: BotContext) -> None:
     await _show(update, text, _keyboard(rows, back=False))
 
 
-def _formats(prefix: str) -> list[list[tuple[str, str]]]:
-    return [[(FORMAT_LABELS[f], f"{prefix}:{f}") for f in FORMATS]]
+def _formats(file, **values: str) -> list[list[tuple[str, str]]]:
+    return [[(FORMAT_LABELS[f], file.pack(fmt=f, **values)) for f in FORMATS]]
 
 
 async def _send(update: Update, context: BotContext, done: ExportFile, title: str) -> None:
@@ -80,12 +81,17 @@ def _request(context: BotContext, sheet: str | None, fmt: str) -> ExportRequest:
 
 async def _sheet(update: Update, context: BotContext, sheet: str | None, fmt: str | None) -> None:
     if sheet is None:
-        rows = [[(_(title), f"ex:s:{name}")] for name, (title, _c, _b) in SHEETS.items()]
+        rows = [
+            [(_(title), SHEET_FORMATS.pack(sheet=name))]
+            for name, (title, _c, _b) in SHEETS.items()
+        ]
         await _show(update, _("Choose a sheet:"), _keyboard(rows))
     elif sheet not in SHEETS:
         raise ValueError(sheet)
     elif fmt is None:
-        await _show(update, _("Choose the file format:"), _keyboard(_formats(f"ex:s:{sheet}")))
+        await _show(
+            update, _("Choose the file format:"), _keyboard(_formats(SHEET_FILE, sheet=sheet))
+        )
     else:
         done = await service.export_workbook(context.user, _request(context, sheet, fmt))
         title = _("Sheet: {sheet}").format(sheet=_(SHEETS[sheet][0]))
@@ -100,50 +106,45 @@ async def _course(update: Update, context: BotContext, code: str | None, fmt: st
             await _show(update, _("There are no applications yet."), _keyboard([]))
             return
         rows = [
-            [(f"{c} {pick(title, context.user.locale)} · {n}", f"ex:a:{c}")]
+            [(f"{c} {pick(title, context.user.locale)} · {n}", COURSE_FORMATS.pack(code=c))]
             for c, title, n in courses
         ]
         await _show(update, _("Choose a course to export:"), _keyboard(rows))
     elif fmt is None:
-        await _show(update, _("Choose the file format:"), _keyboard(_formats(f"ex:a:{code}")))
+        await _show(
+            update, _("Choose the file format:"), _keyboard(_formats(COURSE_FILE, code=code))
+        )
     else:
         done = await service.course_applications(context.user, code, fmt, context.user.locale)
         await _send(update, context, done, _("Applications of course {code}").format(code=code))
 
 
-async def button(update: Update, context: BotContext) -> None:
+@staff_only  # before decoding: non-staff are refused whatever the data
+@on_press(CB)
+async def button(update: Update, context: BotContext, press: Press) -> None:
     """Every ex: button; refused for non-staff, forged data answered as a stale button."""
     query = update.callback_query
     assert query is not None
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
-    match = PATTERN.match(query.data or "")
     try:
-        if match is None:
-            raise ValueError(query.data)
-        menu = match["menu"]
-        if menu == "m":
+        if press.action == "m":
             await export_menu(update, context)
-        elif menu == "w":
+        elif press.action == "w":
             done = await service.export_workbook(context.user, _request(context, None, "xlsx"))
             await _send(update, context, done, _("Staff workbook"))
-        elif menu == "s" or match["sheet"]:
-            await _sheet(update, context, match["sheet"], match["sfmt"])
+        elif press.action == "s":
+            await _sheet(update, context, press.get("sheet"), press.get("fmt"))
         else:
-            await _course(update, context, match["code"], match["afmt"])
+            await _course(update, context, press.get("code"), press.get("fmt"))
     except ValueError:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await stale(query)
     except LookupError:
         await query.answer(_("This course no longer exists."), show_alert=True)
-    except PermissionDenied:
-        await _refuse(update)
 
 
 def register(app: Application) -> None:
     """Install /export and its buttons."""
     app.add_handler(CommandHandler("export", export_menu))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(button, pattern=CB.pattern))
     add_command(
         app, CommandInfo("export", N_("export data to a spreadsheet"), staff_only=True, order=61)
     )

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.core import audit
-from bot.core.audit import PermissionDenied
+from bot.core.authz import require_staff
 from bot.core.people import UserCtx
 from bot.db import session_scope
 from bot.features.applications.export import applications_sheet
@@ -64,13 +64,6 @@ class ExportFile:
     def rows(self) -> int:
         """Rows in every sheet together."""
         return sum(self.counts.values())
-
-
-def require_staff(actor: UserCtx | None) -> UserCtx:
-    """PermissionDenied unless the actor is programme staff (exports hold personal data)."""
-    if actor is None or not actor.is_staff:
-        raise PermissionDenied("programme staff only")
-    return actor
 
 
 async def _export(actor_id: int | None, request: ExportRequest, via: str) -> ExportFile:

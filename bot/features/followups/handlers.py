@@ -8,10 +8,10 @@ from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import staff_only
+from bot.core.callbacks import ID, Codec, Press, on_press
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
-from bot.core.screens import refuse as _refuse
 from bot.core.screens import show as _show
 from bot.features.followups import senders, tick
 from bot.features.followups.schedule import (
@@ -24,6 +24,12 @@ from bot.features.followups.schedule import (
 from bot.features.followups.tracking import FollowupStats, course_followup_stats, followup_courses
 from bot.i18n import N_, _, current_locale, fmt_datetime, pick
 
+# Staff buttons of /followups: the course list, a course, move a row by 1 or 7 days, cancel it.
+CB = Codec("fu")
+COURSES = CB.action("l")
+COURSE = CB.action("c", code=(r"[^:]{1,40}", str))
+MOVE = CB.action("m", id=ID, days=(r"1|7", int))
+CANCEL = CB.action("x", id=ID)
 MAX_ROWS = 30  # rows listed on a course screen (Telegram caps a message at 4096 characters)
 MAX_BUTTON_ROWS = 8  # pending rows offered with move/cancel buttons
 KIND_LABELS = {
@@ -67,11 +73,9 @@ def _title(stats: FollowupStats) -> str:
     return f"{stats.course_code} {pick(stats.title, current_locale())}"
 
 
+@staff_only
 async def courses_screen(update: Update, context: BotContext) -> None:
     """/followups: every course with follow-ups and its figures."""
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
     courses = await followup_courses()
     if not courses:
         await _show(update, _("There are no follow-ups yet."), None)
@@ -79,7 +83,7 @@ async def courses_screen(update: Update, context: BotContext) -> None:
     lines = [_("Follow-ups by course. Choose a course:")]
     lines += [f"\n{_title(s)}\n{figures(s)}" for s in courses]
     buttons = [
-        [InlineKeyboardButton(_title(s)[:60], callback_data=f"fu:c:{s.course_code}")]
+        [InlineKeyboardButton(_title(s)[:60], callback_data=COURSE.pack(code=s.course_code))]
         for s in courses
     ]
     await _show(update, "\n".join(lines)[:4000], InlineKeyboardMarkup(buttons))
@@ -114,14 +118,14 @@ async def course_screen(update: Update, context: BotContext, code: str) -> None:
     buttons = [
         [
             InlineKeyboardButton(
-                _("#{id}: +1 day").format(id=r.id), callback_data=f"fu:m:{r.id}:1"
+                _("#{id}: +1 day").format(id=r.id), callback_data=MOVE.pack(id=r.id, days=1)
             ),
-            InlineKeyboardButton(_("+7 days"), callback_data=f"fu:m:{r.id}:7"),
-            InlineKeyboardButton(_("Cancel"), callback_data=f"fu:x:{r.id}"),
+            InlineKeyboardButton(_("+7 days"), callback_data=MOVE.pack(id=r.id, days=7)),
+            InlineKeyboardButton(_("Cancel"), callback_data=CANCEL.pack(id=r.id)),
         ]
         for r in [r for r in rows if r.state in ("pending", "failed")][:MAX_BUTTON_ROWS]
     ]
-    buttons.append([InlineKeyboardButton(_("« Courses"), callback_data="fu:l")])
+    buttons.append([InlineKeyboardButton(_("« Courses"), callback_data=COURSES.pack())])
     await _show(update, "\n".join(lines)[:4000], InlineKeyboardMarkup(buttons))
 
 
@@ -144,25 +148,18 @@ async def _change(update: Update, context: BotContext, outbox_id: int, days: int
     await course_screen(update, context, row.course_code)
 
 
-async def staff_button(update: Update, context: BotContext) -> None:
+@on_press(CB)
+@staff_only
+async def staff_button(update: Update, context: BotContext, press: Press) -> None:
     """Every fu:… button: the list, a course, move or cancel."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
-    parts = query.data.split(":")
-    try:
-        if parts[1] == "l":
-            await courses_screen(update, context)
-        elif parts[1] == "c":
-            await course_screen(update, context, ":".join(parts[2:]))
-        elif parts[1] == "m":
-            await _change(update, context, int(parts[2]), int(parts[3]))
-        elif parts[1] == "x":
-            await _change(update, context, int(parts[2]), None)
-    except PermissionDenied:
-        await _refuse(update)
+    if press.action == "l":
+        await courses_screen(update, context)
+    elif press.action == "c":
+        await course_screen(update, context, press.code)
+    elif press.action == "m":
+        await _change(update, context, press.id, press.days)
+    else:
+        await _change(update, context, press.id, None)
 
 
 def register(app: Application) -> None:
@@ -170,11 +167,7 @@ def register(app: Application) -> None:
     senders.register(app)
     tick.register_job(app)
     app.add_handler(CommandHandler("followups", courses_screen))
-    app.add_handler(
-        CallbackQueryHandler(
-            staff_button, pattern=r"^fu:(l|c:.{1,40}|m:\d{1,12}:(1|7)|x:\d{1,12})$"
-        )
-    )
+    app.add_handler(CallbackQueryHandler(staff_button, pattern=CB.pattern))
     add_command(
         app,
         CommandInfo("followups", N_("follow-ups and response rates"), staff_only=True, order=62),

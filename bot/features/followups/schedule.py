@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import audit
-from bot.core.audit import PermissionDenied
+from bot.core.authz import require_staff
 from bot.core.models import City, Person
 from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
@@ -212,11 +212,6 @@ async def schedule_nudges(
 # ------------------------------------------------------------------ staff: see, move, cancel
 
 
-def _check(actor: UserCtx) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("follow-ups are managed by programme staff")
-
-
 def _view(row: OutboxMessage, person: Person | None, code: str) -> FollowupRow:
     from bot.features.handoff.render import display_name
 
@@ -243,7 +238,7 @@ async def _load_view(session: AsyncSession, row: OutboxMessage) -> FollowupRow:
 
 async def list_followups(actor: UserCtx, course_code: str) -> list[FollowupRow]:
     """Every follow-up row of a course, by due time (staff only)."""
-    _check(actor)
+    require_staff(actor)
     async with session_scope() as session:
         course_id = await session.scalar(select(Course.id).where(Course.code == course_code))
         if course_id is None:
@@ -262,7 +257,7 @@ async def list_followups(actor: UserCtx, course_code: str) -> list[FollowupRow]:
 
 
 async def _change(actor: UserCtx, outbox_id: int, due: datetime | None) -> FollowupChange:
-    _check(actor)
+    require_staff(actor)
     async with session_scope() as session:
         row = await session.get(OutboxMessage, outbox_id, with_for_update=True)
         if row is None or row.kind not in FOLLOWUP_KINDS:
@@ -293,7 +288,7 @@ async def _change(actor: UserCtx, outbox_id: int, due: datetime | None) -> Follo
 
 async def get_followup(actor: UserCtx, outbox_id: int) -> FollowupRow | None:
     """One follow-up row (staff only)."""
-    _check(actor)
+    require_staff(actor)
     async with session_scope() as session:
         row = await session.get(OutboxMessage, outbox_id)
         if row is None or row.kind not in FOLLOWUP_KINDS:

@@ -13,6 +13,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.callbacks import ID, Codec, Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.outbox_job import add_sender, dispatch_now
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
@@ -22,12 +23,15 @@ from bot.features.handoff.render import senders
 from bot.i18n import N_, _, translator
 
 log = logging.getLogger(__name__)
+# The buttons under an offered question: ho:send:<handoff id>, ho:no:<handoff id>.
+CB = Codec("ho")
+SEND, NO = CB.action("send", id=ID), CB.action("no", id=ID)
 
 
 def offer_keyboard(handoff_id: int) -> InlineKeyboardMarkup:
     """The 'send to a person' / 'no, thanks' buttons for an offered question."""
-    send = InlineKeyboardButton(_("💬 Ask a person"), callback_data=f"ho:send:{handoff_id}")
-    no = InlineKeyboardButton(_("No, thanks"), callback_data=f"ho:no:{handoff_id}")
+    send = InlineKeyboardButton(_("💬 Ask a person"), callback_data=SEND.pack(id=handoff_id))
+    no = InlineKeyboardButton(_("No, thanks"), callback_data=NO.pack(id=handoff_id))
     return InlineKeyboardMarkup([[send, no]])
 
 
@@ -109,14 +113,14 @@ async def question_text(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def offer_pressed(update: Update, context: BotContext) -> None:
+@on_press(CB)
+async def offer_pressed(update: Update, context: BotContext, press: Press) -> None:
     """'Ask a person' or 'No, thanks' under an offered question."""
     query, user = update.callback_query, context.user
     assert query is not None and user is not None
-    _prefix, action, raw_id = (query.data or "").split(":")
-    handoff_id = int(raw_id)
+    handoff_id = press.id
     liaison = context.settings.liaison_chat_id
-    if action == "no":
+    if press.action == NO.name:
         ok = await service.dismiss(handoff_id, user.person_id)
         view = None
     else:
@@ -126,7 +130,7 @@ async def offer_pressed(update: Update, context: BotContext) -> None:
         ok = bool(view)
     if not ok:
         # Someone else's offer, or one already used: forged or replayed button data.
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await stale(query)
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
@@ -174,7 +178,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("contact", contact))
     add_canceller(app, cancel_request)
     app.add_handler(CallbackQueryHandler(contact, pattern=r"^menu:contact$"))
-    app.add_handler(CallbackQueryHandler(offer_pressed, pattern=r"^ho:(send|no):\d{1,12}$"))
+    app.add_handler(CallbackQueryHandler(offer_pressed, pattern=CB.pattern))
     # An open /contact request takes the next text before the question answering does.
     add_text_consumer(app, question_text, order=50, waiting=service.waiting_for_text)
     add_command(app, CommandInfo("contact", N_("ask a person"), order=80))

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.core.audit import PermissionDenied
+from bot.core.authz import is_staff, refuse, staff_only
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.features.importer import service
@@ -20,10 +21,6 @@ from bot.i18n import N_, _, current_locale, translator
 MAX_MESSAGE = 4000  # Telegram's limit is 4096 characters
 MAX_ERRORS_SHOWN = 40
 CHECK_WORDS = ("check", "dry-run", "dry run", "검사", "확인")
-
-
-def _staff(context: BotContext) -> bool:
-    return context.user is not None and context.user.is_staff
 
 
 async def _reply_long(message: Message, text: str) -> None:
@@ -38,13 +35,11 @@ async def _reply_long(message: Message, text: str) -> None:
         await message.reply_text(chunk)
 
 
+@staff_only
 async def import_cmd(update: Update, context: BotContext) -> None:
     """/import: what to send, with the template attached."""
     message = update.effective_message
     if message is None:
-        return
-    if not _staff(context):
-        await message.reply_text(_("This is only for programme staff."))
         return
     await message.reply_text(
         _(
@@ -67,12 +62,12 @@ async def document_in(update: Update, context: BotContext) -> None:
     name = (document.file_name or "") if document else ""
     spreadsheet = name.lower().endswith(EXTENSIONS)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
-    if document is None or not private or not (spreadsheet or _staff(context)):
+    if document is None or not private or not (spreadsheet or is_staff(context.user)):
         from bot.features.start.handlers import other_message
 
         await other_message(update, context)
         return
-    if not _staff(context):
+    if not is_staff(context.user):
         await message.reply_text(
             _(
                 "Thank you, but only programme staff can import spreadsheets. If this file "
@@ -107,18 +102,16 @@ async def document_in(update: Update, context: BotContext) -> None:
             dry_run=any(word in caption for word in CHECK_WORDS),
         )
     except PermissionDenied:
-        await message.reply_text(_("This is only for programme staff."))
+        await refuse(update)
         return
     await _reply_long(message, outcome_text(outcome, tr, max_errors=MAX_ERRORS_SHOWN))
 
 
+@staff_only
 async def editcourse_cmd(update: Update, context: BotContext) -> None:
     """/editcourse CODE FIELD VALUE: fix one field of a course (“-” clears it)."""
     message = update.effective_message
     if message is None:
-        return
-    if not _staff(context):
-        await message.reply_text(_("This is only for programme staff."))
         return
     args = context.args or []
     if len(args) < 3:
@@ -133,13 +126,9 @@ async def editcourse_cmd(update: Update, context: BotContext) -> None:
     code, field_name = args[0][:32], args[1][:40]
     value = " ".join(args[2:])
     value = "" if value == "-" else value[:2000]
-    try:
-        outcome = await service.edit_course(
-            context.user, code, field_name, value, context.settings.timezone
-        )
-    except PermissionDenied:
-        await message.reply_text(_("This is only for programme staff."))
-        return
+    outcome = await service.edit_course(
+        context.user, code, field_name, value, context.settings.timezone
+    )
     await message.reply_text(edit_text(outcome, translator(context.user.locale)))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import audit
-from bot.core.audit import PermissionDenied
+from bot.core.authz import require_staff
 from bot.core.models import City, Organisation
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -64,8 +64,8 @@ class _DryRun(Exception):
 
 def _require_staff(actor: UserCtx | None) -> None:
     # None is the command line, run by whoever operates the server.
-    if actor is not None and not actor.is_staff:
-        raise PermissionDenied("programme staff only")
+    if actor is not None:
+        require_staff(actor)
 
 
 async def load_lookup(session: AsyncSession, tz: str) -> Lookup:

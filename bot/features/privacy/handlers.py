@@ -17,6 +17,8 @@ from telegram.ext import (
 
 from bot.clock import utcnow
 from bot.core.audit import PermissionDenied
+from bot.core.authz import staff_only
+from bot.core.callbacks import ID, Action, Codec, Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.features.privacy import render, service
@@ -25,6 +27,11 @@ from bot.i18n import N_, _
 log = logging.getLogger(__name__)
 PURGE_AT = time(3, 30)  # programme time: a quiet hour, once a day
 OFFLINE_SECRET = "liaison-bot-offline"  # signs buttons when no bot token is configured
+# pv:no cancels; pv:<fg|er>:<target person id>:<time>:<signature> confirms a deletion.
+CB = Codec("pv")
+NO = CB.action("no")
+_SIGNED = {"target": ID, "ts": ID, "sig": (r"[0-9a-f]{12}", str)}
+FORGET, ERASE = CB.action("fg", **_SIGNED), CB.action("er", **_SIGNED)
 
 
 def _secret(context: BotContext) -> str:
@@ -32,11 +39,16 @@ def _secret(context: BotContext) -> str:
     return token.get_secret_value() if token else OFFLINE_SECRET
 
 
+def _confirm_data(context: BotContext, action: Action, actor_pid: int, target_pid: int) -> str:
+    ts, sig = service.confirmation(_secret(context), action.name, actor_pid, target_pid)
+    return action.pack(target=target_pid, ts=ts, sig=sig)
+
+
 def _keyboard(confirm: str, yes: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(yes, callback_data=confirm)],
-            [InlineKeyboardButton(_("Cancel"), callback_data="pv:no")],
+            [InlineKeyboardButton(_("Cancel"), callback_data=NO.pack())],
         ]
     )
 
@@ -60,64 +72,63 @@ async def forget_command(update: Update, context: BotContext) -> None:
     user, chat = context.user, update.effective_chat
     if user is None or chat is None:
         return
-    confirm = service.confirm_data(_secret(context), "fg", user.person_id, user.person_id)
+    confirm = _confirm_data(context, FORGET, user.person_id, user.person_id)
     await chat.send_message(
         render.forget_text(), reply_markup=_keyboard(confirm, _("🗑 Yes, delete my data"))
     )
 
 
+@staff_only
 async def erase_command(update: Update, context: BotContext) -> None:
     """/erase <telegram id | @username>: staff see who it is and confirm the deletion."""
     user, message = context.user, update.effective_message
     if user is None or message is None:
         return
     args = list(context.args or [])
-    try:
-        service.require_staff(user)
-        if len(args) != 1:
-            await message.reply_text(_("Usage: /erase <Telegram id or @username>"))
-            return
-        target = await service.find_person(user, args[0])
-    except PermissionDenied:
-        await message.reply_text(_("This is only for programme staff."))
+    if len(args) != 1:
+        await message.reply_text(_("Usage: /erase <Telegram id or @username>"))
         return
+    target = await service.find_person(user, args[0])
     if target is None:
         await message.reply_text(_("Nobody with that Telegram id or username is stored."))
         return
-    confirm = service.confirm_data(_secret(context), "er", user.person_id, target.person_id)
+    confirm = _confirm_data(context, ERASE, user.person_id, target.person_id)
     await message.reply_text(
         render.staff_preview(target, context.settings.timezone),
         reply_markup=_keyboard(confirm, _("🗑 Erase")),
     )
 
 
-async def confirm_pressed(update: Update, context: BotContext) -> None:
+@on_press(CB)
+async def confirm_pressed(update: Update, context: BotContext, press: Press) -> None:
     """A confirmation or Cancel button; forged, foreign or replayed data erase nothing."""
     query, user = update.callback_query, context.user
     assert query is not None
     if user is None or query.message is None:
         return
-    if query.data == "pv:no":
+    if press.action == NO.name:
         await query.answer()
         await query.edit_message_reply_markup(reply_markup=None)
         await context.bot.send_message(query.message.chat.id, _("Cancelled: nothing was deleted."))
         return
-    checked = service.check_data(_secret(context), query.data or "", user.person_id)
+    genuine = service.confirmed(
+        _secret(context), press.action, user.person_id, press.target, press.ts, press.sig
+    )
     result = None
     try:
-        if checked and checked[0] == "fg" and checked[1] == user.person_id:
+        if genuine and press.action == FORGET.name and press.target == user.person_id:
             result = await service.forget_self(user.person_id)
-        elif checked and checked[0] == "er":
-            result = await service.erase_for_staff(user, checked[1])
+        elif genuine and press.action == ERASE.name:
+            result = await service.erase_for_staff(user, press.target)
     except PermissionDenied:
-        result = None
+        result = None  # no longer staff since the button was made
     if result is None:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await stale(query)
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     # Rendered from the update (not the erased rows): the chat id and language are known here.
-    text = render.forgotten_text() if checked[0] == "fg" else render.erased_text(result)
+    text = render.forgotten_text() if press.action == FORGET.name else render.erased_text(result)
     await context.bot.send_message(query.message.chat.id, text)
 
 
@@ -140,7 +151,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("mydata", mydata_command, filters=private))
     app.add_handler(CommandHandler("forget", forget_command, filters=private))
     app.add_handler(CommandHandler("erase", erase_command, filters=private))
-    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=r"^pv:"))
+    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=CB.pattern))
     add_command(app, CommandInfo("mydata", N_("what the bot stores about me"), order=91))
     add_command(app, CommandInfo("forget", N_("delete my data"), order=92))
     add_command(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.core import audit
-from bot.core.audit import PermissionDenied
+from bot.core.authz import require_staff
 from bot.core.models import Person, PersonRole
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -80,22 +80,16 @@ def sign(secret: str, *parts: object) -> str:
     return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()[:12]
 
 
-def confirm_data(secret: str, kind: str, actor_pid: int, target_pid: int) -> str:
-    """Callback data for a confirmation button, bound to the presser and the target."""
+def confirmation(secret: str, kind: str, actor_pid: int, target_pid: int) -> tuple[int, str]:
+    """(time, signature) for a confirmation button, bound to the presser and the target."""
     ts = int(time.time())
-    return f"pv:{kind}:{target_pid}:{ts}:{sign(secret, kind, actor_pid, target_pid, ts)}"
+    return ts, sign(secret, kind, actor_pid, target_pid, ts)
 
 
-def check_data(secret: str, data: str, actor_pid: int) -> tuple[str, int] | None:
-    """(kind, target person id) of valid, fresh confirmation data pressed by its own actor."""
-    parts = data.split(":")
-    if len(parts) != 5 or parts[0] != "pv" or not (parts[2].isdigit() and parts[3].isdigit()):
-        return None
-    kind, target, ts = parts[1], int(parts[2]), int(parts[3])
-    expected = sign(secret, kind, actor_pid, target, ts)
-    if not hmac.compare_digest(expected, parts[4]) or time.time() - ts > CONFIRM_TTL:
-        return None
-    return kind, target
+def confirmed(secret: str, kind: str, actor_pid: int, target_pid: int, ts: int, sig: str) -> bool:
+    """True for a genuine, fresh confirmation pressed by the person it was made for."""
+    expected = sign(secret, kind, actor_pid, target_pid, ts)
+    return hmac.compare_digest(expected, sig) and time.time() - ts <= CONFIRM_TTL
 
 
 async def _profile(session: AsyncSession, person: Person) -> Profile:
@@ -155,12 +149,6 @@ async def forget_self(person_id: int) -> Erased | None:
         return await erase_person(
             session, person, actor_id=person_id, reason="own_request", now=utcnow()
         )
-
-
-def require_staff(actor: UserCtx) -> None:
-    """Only staff handle deletion requests for someone else."""
-    if not actor.is_staff:
-        raise PermissionDenied
 
 
 async def find_person(actor: UserCtx, handle: str) -> Profile | None:

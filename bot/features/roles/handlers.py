@@ -11,25 +11,20 @@ import re
 from telegram import Message, MessageOriginHiddenUser, MessageOriginUser, Update
 from telegram.ext import Application, CommandHandler
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import staff_only
 from bot.core.context import BotContext
 from bot.core.menus import refresh_chat_menu
 from bot.core.registry import CommandInfo, add_command
 from bot.features.roles import render, service
 from bot.features.roles.service import RoleError
 from bot.features.start.handlers import add_start_payload
-from bot.i18n import N_, _
+from bot.i18n import N_
 
 TELEGRAM_ID = re.compile(r"^\d{1,15}$")  # Telegram ids fit in 52 bits; longer is a typo
 
 
 class UsageError(Exception):
     """The command was not written as its syntax says."""
-
-
-async def _refuse(update: Update) -> None:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(_("This is only for programme staff."))
 
 
 def _forwarded_from(reply: Message, sender_id: int) -> int:
@@ -58,21 +53,15 @@ def _target(update: Update, args: list[str]) -> tuple[int, list[str]]:
 
 
 async def _run(update: Update, context: BotContext, command: str, action) -> None:
-    """Check staff, run `action` (returns the reply), map usage and service errors to text."""
+    """Run `action` (returns the reply), map usage and service errors to text."""
     message = update.effective_message
     assert message is not None
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
     try:
         text = await action(list(context.args or []))
     except UsageError:
         text = render.usage(command)
     except RoleError as err:
         text = render.error_text(err)
-    except PermissionDenied:
-        await _refuse(update)
-        return
     await message.reply_text(text)
 
 
@@ -82,6 +71,7 @@ async def _refresh_menu(context: BotContext, telegram_id: int) -> None:
     await refresh_chat_menu(context.application, telegram_id, roles, locale)
 
 
+@staff_only
 async def grant_command(update: Update, context: BotContext) -> None:
     """/grant <id> liaison <ORG> [COURSE…] | /grant <id> staff (or as a reply to a forward)."""
 
@@ -109,6 +99,7 @@ async def grant_command(update: Update, context: BotContext) -> None:
     await _run(update, context, "grant", action)
 
 
+@staff_only
 async def revoke_command(update: Update, context: BotContext) -> None:
     """/revoke <id> liaison [ORG|COURSE] | /revoke <id> staff (or as a reply to a forward)."""
 
@@ -136,6 +127,7 @@ async def revoke_command(update: Update, context: BotContext) -> None:
     await _run(update, context, "revoke", action)
 
 
+@staff_only
 async def invite_command(update: Update, context: BotContext) -> None:
     """/invite liaison <ORG> [COURSE…]: a one-time deep link and when it expires."""
 
@@ -153,6 +145,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
     await _run(update, context, "invite", action)
 
 
+@staff_only
 async def roles_command(update: Update, context: BotContext) -> None:
     """/roles: everyone with a role and its scope."""
 

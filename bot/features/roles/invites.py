@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from bot.clock import utcnow
 from bot.core import audit
+from bot.core.authz import require_staff
 from bot.core.models import Organisation
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -21,7 +22,6 @@ from bot.features.roles.rows import (
     add_rows,
     check_role,
     pairs,
-    require_staff,
     resolve,
 )
 from bot.features.schedule.models import Course

@@ -14,9 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
-from bot.core.audit import PermissionDenied
 from bot.core.models import Organisation, Person, PersonRole
-from bot.core.people import UserCtx
 from bot.features.schedule.models import Course
 
 ROLES = ("staff", "liaison")
@@ -85,12 +83,6 @@ class RedeemResult:
     org_code: str | None = None
     org_name: dict | None = None
     course_codes: tuple[str, ...] = ()
-
-
-def require_staff(actor: UserCtx | None) -> UserCtx:
-    if actor is None or not actor.is_staff:
-        raise PermissionDenied("roles are managed by programme staff")
-    return actor
 
 
 async def lock_person(session: AsyncSession, telegram_id: int) -> Person:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, or_, select
 
 from bot.core import audit
+from bot.core.authz import is_staff, require_staff
 from bot.core.models import Organisation, Person, PersonRole
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -29,7 +30,6 @@ from bot.features.roles.rows import (
     check_role,
     lock_person,
     pairs,
-    require_staff,
     resolve,
 )
 from bot.features.schedule.models import Course
@@ -214,7 +214,7 @@ async def liaison_scope(person_id: int) -> Scope:
 async def allowed_course_ids(actor: UserCtx) -> frozenset[int] | None:
     """Courses the actor may address: None (all) for staff; a liaison's partner organisations'
     courses plus their listed courses; nothing for anyone else."""
-    if actor.is_staff:
+    if is_staff(actor):
         return None
     scope = await liaison_scope(actor.person_id)
     if not scope.org_ids:

@@ -8,12 +8,12 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import staff_only
+from bot.core.callbacks import Press, on_press
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
-from bot.core.screens import refuse as _refuse
 from bot.features.stats import service
-from bot.features.stats.keyboards import PREFIX, year_buttons
+from bot.features.stats.keyboards import CB, year_buttons
 from bot.features.stats.render import report
 from bot.i18n import N_, _
 
@@ -40,11 +40,7 @@ async def send_year(update: Update, context: BotContext, year: int) -> None:
     if year not in years:
         await _no_courses(update, year, years)
         return
-    try:
-        stats, years = await service.stats_for(context.user, year)
-    except PermissionDenied:
-        await _refuse(update)
-        return
+    stats, years = await service.stats_for(context.user, year)
     if update.callback_query:
         await update.callback_query.answer()
     chat, locale = update.effective_chat, context.user.locale
@@ -60,11 +56,9 @@ async def send_year(update: Update, context: BotContext, year: int) -> None:
     await chat.send_message(report(stats, locale), reply_markup=year_buttons(years, year))
 
 
+@staff_only
 async def stats_command(update: Update, context: BotContext) -> None:
     """/stats [year]: a year's statistics; without a year the latest year with trainees."""
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
     args = context.args or []
     if not args:
         year = await service.latest_year()
@@ -82,20 +76,17 @@ async def stats_command(update: Update, context: BotContext) -> None:
     await send_year(update, context, year)
 
 
-async def year_pressed(update: Update, context: BotContext) -> None:
+@on_press(CB)
+@staff_only
+async def year_pressed(update: Update, context: BotContext, press: Press) -> None:
     """A year button: the same report for that year, as new messages."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if context.user is None or not context.user.is_staff:
-        await _refuse(update)
-        return
-    await send_year(update, context, int(query.data.removeprefix(PREFIX)))
+    await send_year(update, context, press.year)
 
 
 def register(app: Application) -> None:
     """Install /stats and its year buttons."""
     app.add_handler(CommandHandler("stats", stats_command))
-    app.add_handler(CallbackQueryHandler(year_pressed, pattern=rf"^{PREFIX}\d{{1,6}}$"))
+    app.add_handler(CallbackQueryHandler(year_pressed, pattern=CB.pattern))
     add_command(
         app, CommandInfo("stats", N_("yearly statistics and charts"), staff_only=True, order=63)
     )

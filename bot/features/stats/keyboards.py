@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-PREFIX = "st:y:"
+from bot.core.callbacks import Codec
+
+CB = Codec("st")
+YEAR = CB.action("y", year=(r"\d{1,6}", int))  # st:y:<year>
 PER_ROW = 4
 MAX_YEARS = 12  # the most recent years; older ones stay reachable with /stats YEAR
 
@@ -15,7 +18,9 @@ def year_buttons(years: list[int], current: int) -> InlineKeyboardMarkup | None:
     if not shown or shown == [current]:
         return None
     buttons = [
-        InlineKeyboardButton(f"• {y} •" if y == current else str(y), callback_data=f"{PREFIX}{y}")
+        InlineKeyboardButton(
+            f"• {y} •" if y == current else str(y), callback_data=YEAR.pack(year=y)
+        )
         for y in shown
     ]
     return InlineKeyboardMarkup(

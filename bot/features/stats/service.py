@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import audit
-from bot.core.audit import PermissionDenied
+from bot.core.authz import require_staff
 from bot.core.models import City, Person
 from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
@@ -43,12 +43,6 @@ __all__ = [
 
 APPLIED = ("done", "in_progress")  # an action counts as applied at home once it is under way
 MIN_YEAR, MAX_YEAR = 1900, 2999
-
-
-def check_staff(actor: UserCtx) -> None:
-    """Statistics are for programme staff only."""
-    if not actor.is_staff:
-        raise PermissionDenied("statistics are for programme staff")
 
 
 async def _course_rows(session: AsyncSession, year: int) -> list[CourseRow]:
@@ -189,7 +183,7 @@ async def stats_years() -> list[int]:
 
 async def stats_for(actor: UserCtx, year: int) -> tuple[YearStats, list[int]]:
     """A staff member's view of a year (audited) and the years they can switch to."""
-    check_staff(actor)
+    require_staff(actor)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError("year out of range")
     stats = await year_stats(year)
