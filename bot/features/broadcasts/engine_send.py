@@ -9,6 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.core.ratelimit import retry_seconds
+from bot.features.broadcasts.buttons import STOP
 from bot.features.broadcasts.engine_store import Job, Outcome, Plan
 from bot.i18n import translator
 
@@ -97,7 +98,7 @@ def _numbers(counts: dict[str, int]) -> dict[str, int]:
 def stop_markup(locale: str, broadcast_id: int) -> InlineKeyboardMarkup:
     """The stop button the wizard put on the progress message, kept while sending."""
     label = translator(locale).gettext("⏹ Cancel sending")
-    button = InlineKeyboardButton(label, callback_data=f"br:stop:{broadcast_id}")
+    button = InlineKeyboardButton(label, callback_data=STOP.pack(id=broadcast_id))
     return InlineKeyboardMarkup([[button]])
 
 

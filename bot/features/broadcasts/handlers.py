@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.core.audit import PermissionDenied
+from bot.core.authz import LIAISON, STAFF, is_staff, role
+from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.textrouter import add_canceller, add_text_consumer
+from bot.features.broadcasts import buttons as br
 from bot.features.broadcasts import keyboards as kb
 from bot.features.broadcasts import service
 from bot.features.broadcasts.audience import options
@@ -24,10 +25,9 @@ from bot.features.broadcasts.render import send_rendered
 from bot.i18n import LOCALES, N_, _, fmt_datetime
 
 log = logging.getLogger(__name__)
-# Every button the wizard makes; anything else under "br:" is forged or from an old version.
-DATA = re.compile(
-    r"^br:(?:m|g|p|z|w|q|pv|go|sc|e|k:[csyntl]|v:[a-z]{2}|t:[csyntl]:[A-Za-z0-9_]{1,12}"
-    r"|x:\d{1,12}|stop:\d{1,12})$"
+# Staff and liaison officers broadcast (officers within their scope); others are refused.
+broadcasters_only = role(
+    STAFF, LIAISON, refusal=N_("Broadcasts are only for liaison officers and programme staff.")
 )
 
 
@@ -47,15 +47,14 @@ async def _say(update: Update, text: str) -> None:
         await update.effective_chat.send_message(text)
 
 
-async def _refuse(update: Update, exc: PermissionDenied) -> None:
+async def _beyond_role(update: Update, exc: service.OutOfScope | service.StaffOnly) -> None:
+    """A broadcaster asked for a course outside their scope or a staff-only setting."""
     if isinstance(exc, service.OutOfScope):
         text = _(
             "You can only address the courses of your organisation; {code} is not one of them."
         ).format(code=exc.code)
-    elif isinstance(exc, service.StaffOnly):
-        text = _("Only programme staff can change this setting.")
     else:
-        text = _("Broadcasts are only for liaison officers and programme staff.")
+        text = _("Only programme staff can change this setting.")
     await _say(update, text)
 
 
@@ -87,16 +86,13 @@ async def _screen(update: Update, context: BotContext, draft, *, new: bool = Fal
     elif step == "when":
         await _show(update, kb.when_prompt(), new=new)
     else:
-        await _show(update, *kb.menu_screen(draft, context.user.is_staff), new=new)
+        await _show(update, *kb.menu_screen(draft, is_staff(context.user)), new=new)
 
 
+@broadcasters_only
 async def broadcast_cmd(update: Update, context: BotContext) -> None:
     """/broadcast: open (or resume) the sender's draft."""
-    try:
-        draft = await service.start(context.user)
-    except PermissionDenied as exc:
-        await _refuse(update, exc)
-        return
+    draft = await service.start(context.user)
     await _screen(update, context, draft, new=True)
 
 
@@ -130,13 +126,11 @@ async def _send_now(update: Update, context: BotContext) -> None:
         await engine.launch(context.application, broadcast_id)
 
 
-async def _action(update: Update, context: BotContext, data: str) -> None:
-    """Dispatch one validated wizard button."""
-    user = context.user
-    verb, *args = data.split(":")[1:]
-    await service.scope(user)  # refuses people who may not broadcast at all, before anything
+async def _action(update: Update, context: BotContext, press: Press) -> None:
+    """Dispatch one decoded wizard button."""
+    user, verb = context.user, press.action
     if verb in ("x", "stop"):
-        done = await service.cancel(user, int(args[0]))
+        done = await service.cancel(user, press.id)
         await _say(update, _("Cancelled.") if done else _("This broadcast is already over."))
         if done and update.callback_query:
             await update.callback_query.edit_message_reply_markup(reply_markup=None)
@@ -146,7 +140,7 @@ async def _action(update: Update, context: BotContext, data: str) -> None:
         await _show(update, _("The draft was discarded."))
         return
     if await service.current(user) is None:
-        await _say(update, _("This button is no longer valid."))
+        await stale(update.callback_query)
         return
     if verb == "pv":
         await _preview(update, context)
@@ -156,15 +150,15 @@ async def _action(update: Update, context: BotContext, data: str) -> None:
         return
     steps = {"m": "audience", "w": "text", "e": "versions", "sc": "when"}
     if verb == "t":
-        draft = await service.toggle(user, kb.KIND_CODES[args[0]], args[1])
+        draft = await service.toggle(user, kb.KIND_CODES[press.kind], press.value)
     elif verb in ("g", "p"):
         draft = await service.toggle_flag(user, "paid" if verb == "p" else "groups")
     elif verb == "z":
         draft = await service.set_audience(user, service.Audience())
     elif verb == "k":
-        draft = await service.go_to(user, "pick:" + args[0])
+        draft = await service.go_to(user, "pick:" + press.kind)
     elif verb == "v":
-        draft = await service.go_to(user, "text:" + args[0])
+        draft = await service.go_to(user, "text:" + press.locale)
     elif verb == "w" and (await service.current(user)).texts:
         draft = await service.go_to(user, "versions")  # the message exists: its versions
     else:
@@ -175,20 +169,18 @@ async def _action(update: Update, context: BotContext, data: str) -> None:
     await _screen(update, context, draft, new=new)
 
 
-async def button(update: Update, context: BotContext) -> None:
+@on_press(br.CB)
+@broadcasters_only
+async def button(update: Update, context: BotContext, press: Press) -> None:
     """Every br: button; forged data and people without the role are refused."""
     query = update.callback_query
     assert query is not None
-    data = query.data or ""
-    if not DATA.match(data) or (data.startswith("br:v:") and data[5:] not in LOCALES):
-        await query.answer(_("This button is no longer valid."), show_alert=True)
-        return
     try:
-        await _action(update, context, data)
-    except PermissionDenied as exc:
-        await _refuse(update, exc)
+        await _action(update, context, press)
+    except (service.OutOfScope, service.StaffOnly) as exc:
+        await _beyond_role(update, exc)
     except (ValueError, KeyError, LookupError):
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await stale(query)
 
 
 async def text_in(update: Update, context: BotContext) -> bool:
@@ -253,13 +245,10 @@ async def cancel_wizard(update: Update, context: BotContext) -> bool:
     return True
 
 
+@broadcasters_only
 async def list_cmd(update: Update, context: BotContext) -> None:
     """/broadcasts: the latest broadcasts and what happened to their messages."""
-    try:
-        reports = await service.list_broadcasts(context.user)
-    except PermissionDenied as exc:
-        await _refuse(update, exc)
-        return
+    reports = await service.list_broadcasts(context.user)
     await _show(update, *kb.reports_screen(reports, context.settings.timezone), new=True)
 
 
@@ -267,7 +256,7 @@ def register(app: Application) -> None:
     """Install /broadcast, /broadcasts, the buttons, the text and file input, the engine job."""
     app.add_handler(CommandHandler("broadcast", broadcast_cmd))
     app.add_handler(CommandHandler("broadcasts", list_cmd))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^br:"))
+    app.add_handler(CallbackQueryHandler(button, pattern=br.CB.pattern))
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL), file_in)
     )

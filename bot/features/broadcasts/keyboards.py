@@ -1,10 +1,11 @@
-"""The wizard's screens: text and buttons in the sender's language (callback data "br:…")."""
+"""The wizard's screens: text and buttons in the sender's language (data in buttons.py)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
+from bot.features.broadcasts import buttons as br
 from bot.features.broadcasts.audience import ADDRESSABLE_STATUSES, Audience, Options
 from bot.features.broadcasts.service import Draft, Report
 from bot.i18n import LANGUAGE_NAMES, LOCALES, N_, _, babel_locale, fmt_datetime, ngettext, pick
@@ -94,27 +95,28 @@ def menu_screen(draft: Draft, staff: bool) -> tuple[str, Markup]:
     )
     kinds = list(KIND_CODES)
     rows = [
-        [Button(_(KIND_LABELS[k]), callback_data=f"br:k:{k}") for k in kinds[i : i + 2]]
+        [Button(_(KIND_LABELS[k]), callback_data=br.PICK.pack(kind=k)) for k in kinds[i : i + 2]]
         for i in range(0, len(kinds), 2)
     ]
     rows.append(
         [
             Button(
-                _mark(draft.audience.include_groups, _("Course group chats")), callback_data="br:g"
+                _mark(draft.audience.include_groups, _("Course group chats")),
+                callback_data=br.GROUPS.pack(),
             )
         ]
     )
     if staff:
         rows.append(
-            [Button(_mark(draft.paid, _("Paid broadcast (faster)")), callback_data="br:p")]
+            [Button(_mark(draft.paid, _("Paid broadcast (faster)")), callback_data=br.PAID.pack())]
         )
     rows.append(
         [
-            Button(_("Clear filters"), callback_data="br:z"),
-            Button(_("Next: the message ➡️"), callback_data="br:w"),
+            Button(_("Clear filters"), callback_data=br.CLEAR.pack()),
+            Button(_("Next: the message ➡️"), callback_data=br.WRITE.pack()),
         ]
     )
-    rows.append([Button(_("✖️ Discard"), callback_data="br:q")])
+    rows.append([Button(_("✖️ Discard"), callback_data=br.DISCARD.pack())])
     return text, Markup(rows)
 
 
@@ -139,11 +141,11 @@ def picker_screen(code: str, opts: Options, draft: Draft) -> tuple[str, Markup]:
     }.get(code, _("Choose one or more:"))
     text = "\n\n".join([_(KIND_LABELS[code]), hint, reach_text(draft.reach)])
     buttons = [
-        Button(_mark(on, label), callback_data=f"br:t:{code}:{value}")
+        Button(_mark(on, label), callback_data=br.TOGGLE.pack(kind=code, value=value))
         for value, label, on in items[:40]
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([Button(_("⬅️ Done"), callback_data="br:m")])
+    rows.append([Button(_("⬅️ Done"), callback_data=br.MENU.pack())])
     return text, Markup(rows)
 
 
@@ -179,16 +181,16 @@ def versions_screen(draft: Draft) -> tuple[str, Markup]:
         ]
     )
     extra = [
-        Button("+ " + LANGUAGE_NAMES[x], callback_data=f"br:v:{x}")
+        Button("+ " + LANGUAGE_NAMES[x], callback_data=br.VERSION.pack(locale=x))
         for x in LOCALES
         if x not in draft.texts
     ]
     rows = [extra[i : i + 3] for i in range(0, len(extra), 3)]
-    rows.append([Button(_("👁 Preview"), callback_data="br:pv")])
+    rows.append([Button(_("👁 Preview"), callback_data=br.PREVIEW.pack())])
     rows.append(
         [
-            Button(_("✏️ Rewrite"), callback_data="br:v:" + draft.sender_locale),
-            Button(_("⬅️ Audience"), callback_data="br:m"),
+            Button(_("✏️ Rewrite"), callback_data=br.VERSION.pack(locale=draft.sender_locale)),
+            Button(_("⬅️ Audience"), callback_data=br.MENU.pack()),
         ]
     )
     return text, Markup(rows)
@@ -210,10 +212,13 @@ def confirm_screen(draft: Draft) -> tuple[str, Markup]:
     )
     rows = [
         [
-            Button(_("🚀 Send now"), callback_data="br:go"),
-            Button(_("🕒 Schedule"), callback_data="br:sc"),
+            Button(_("🚀 Send now"), callback_data=br.SEND.pack()),
+            Button(_("🕒 Schedule"), callback_data=br.SCHEDULE.pack()),
         ],
-        [Button(_("⬅️ Back"), callback_data="br:e"), Button(_("✖️ Discard"), callback_data="br:q")],
+        [
+            Button(_("⬅️ Back"), callback_data=br.VERSIONS.pack()),
+            Button(_("✖️ Discard"), callback_data=br.DISCARD.pack()),
+        ],
     ]
     return text, Markup(rows)
 
@@ -228,7 +233,7 @@ def when_prompt() -> str:
 def progress_screen(broadcast_id: int, n: int) -> tuple[str, Markup]:
     """The progress message the engine updates, with its stop button."""
     text = ngettext("Sending to {n} recipient…", "Sending to {n} recipients…", n).format(n=n)
-    stop = Button(_("⏹ Cancel sending"), callback_data=f"br:stop:{broadcast_id}")
+    stop = Button(_("⏹ Cancel sending"), callback_data=br.STOP.pack(id=broadcast_id))
     return text, Markup([[stop]])
 
 
@@ -256,5 +261,5 @@ def reports_screen(reports: list[Report], tz: str) -> tuple[str, Markup | None]:
         )
         if r.state in ("scheduled", "sending"):
             label = _("✖️ Cancel #{id}").format(id=r.id)
-            rows.append([Button(label, callback_data=f"br:x:{r.id}")])
+            rows.append([Button(label, callback_data=br.CANCEL.pack(id=r.id))])
     return "\n\n".join(blocks), Markup(rows) if rows else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.audit import PermissionDenied
+from bot.core.authz import LIAISON, STAFF, is_staff, require_role
 from bot.core.models import PersonRole
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -25,10 +26,9 @@ class OutOfScope(PermissionDenied):
 
 async def scope(actor: UserCtx | None) -> frozenset[int] | None:
     """Course ids the actor may address (None: everything); PermissionDenied for others."""
-    if actor is not None and actor.is_staff:
+    actor = require_role(actor, STAFF, LIAISON)
+    if is_staff(actor):
         return None
-    if actor is None or "liaison" not in actor.roles:
-        raise PermissionDenied("liaison officers and staff only")
     try:
         from bot.features.roles.service import allowed_course_ids
     except ImportError:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from bot.clock import utcnow
 from bot.core import audit
 from bot.core.audit import PermissionDenied
+from bot.core.authz import is_staff
 from bot.core.people import UserCtx
 from bot.db import session_scope
 from bot.features.broadcasts import audience as aud
@@ -80,7 +81,7 @@ async def cancel(actor: UserCtx, broadcast_id: int) -> bool:
         row = await session.get(Broadcast, broadcast_id)
         if row is None:
             return False
-        if row.sender_id != actor.person_id and not actor.is_staff:
+        if row.sender_id != actor.person_id and not is_staff(actor):
             raise PermissionDenied("only the sender or staff may cancel a broadcast")
         if row.state not in ("draft", "scheduled", "sending"):
             return False
@@ -103,7 +104,7 @@ async def list_broadcasts(actor: UserCtx, limit: int = 10) -> list[Report]:
     await scope(actor)
     async with session_scope() as session:
         query = select(Broadcast).where(Broadcast.state != "draft")
-        if not actor.is_staff:
+        if not is_staff(actor):
             query = query.where(Broadcast.sender_id == actor.person_id)
         rows = list(await session.scalars(query.order_by(Broadcast.id.desc()).limit(limit)))
         counts: dict[int, dict[str, int]] = {r.id: {} for r in rows}

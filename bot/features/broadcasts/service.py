@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, exists, select
 from bot.clock import utcnow
 from bot.core import audit
 from bot.core.audit import PermissionDenied
+from bot.core.authz import is_staff
 from bot.core.models import City
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -167,7 +168,7 @@ async def toggle(actor: UserCtx, kind: str, value: str) -> Draft:
 
 async def toggle_flag(actor: UserCtx, flag: str) -> Draft:
     """Switch include_groups, or (staff only) paid broadcasting."""
-    if flag == "paid" and not actor.is_staff:
+    if flag == "paid" and not is_staff(actor):
         raise StaffOnly("paid broadcasts are a staff setting")
 
     def change(row: Broadcast) -> None:
