@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.clock import utcnow
+from bot.core.callbacks import stale
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, commands
 from bot.features.schedule import keyboards as kb
@@ -89,14 +90,10 @@ async def courses(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 
-async def _refuse(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer valid."), show_alert=True)
-
-
 async def _send_ics(query: CallbackQuery, catalogue: Catalogue, code: str) -> None:
     course = catalogue.by_code(code)
     if course is None or course.starts is None or query.message is None:
-        await _refuse(query)
+        await stale(query)
         return
     await query.answer()
     document = InputFile(course_ics(course, current_locale()), filename=ics_filename(course))
@@ -110,7 +107,7 @@ async def button(update: Update, context: BotContext) -> None:
     assert query is not None
     nav = kb.parse(query.data)
     if nav is None or query.message is None:
-        await _refuse(query)
+        await stale(query)
         return
     catalogue = await load_catalogue()
     if nav.screen == "ics":
@@ -137,7 +134,7 @@ async def button(update: Update, context: BotContext) -> None:
         extra = kb.card_extra_buttons(context.application, course)
         screen = text, kb.card_keyboard(course, nav.flt, extra)
     if screen is None:
-        await _refuse(query)
+        await stale(query)
         return
     await query.answer()
     await _show(update, screen)
@@ -147,6 +144,6 @@ def register(app: Application) -> None:
     """Install /courses, the main-menu button and the catalogue's buttons."""
     app.add_handler(CommandHandler("courses", courses))
     app.add_handler(CallbackQueryHandler(courses, pattern=r"^menu:courses$"))
-    app.add_handler(CallbackQueryHandler(button, pattern=rf"^{kb.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(button, pattern=kb.CB.pattern))
     add_command(app, CommandInfo("courses", N_("browse the courses"), order=10))
     add_menu_item(app, MenuItem("courses", N_("📅 Courses"), order=10))
