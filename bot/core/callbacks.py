@@ -82,7 +82,8 @@ class Action:
     @property
     def pattern(self) -> str:
         """The handler pattern that routes only this action's buttons."""
-        return rf"^{re.escape(self.prefix)}:{re.escape(self.name)}(?::|$)"
+        head = rf"^{re.escape(self.prefix)}:{re.escape(self.name)}"
+        return f"{head}:" if self.fields else f"{head}$"
 
     def match(self, parts: list[str]) -> Press | None:
         """The decoded press when `parts` (after prefix and action) fit the fields."""

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 
 from telegram.ext import Application
 
+from bot.core.callbacks import Action, Codec
+
+# Main-menu buttons carry `menu:<MenuItem.key>`, one action per key.
+MENU = Codec("menu")
+
 
 @dataclass(frozen=True)
 class CommandInfo:
@@ -26,6 +31,11 @@ class MenuItem:
     label: str  # N_()-marked
     order: int = 100
     staff_only: bool = False
+
+
+def menu_button(key: str) -> Action:
+    """The main-menu button of `key`: its data (`pack()`) and its handler's `pattern`."""
+    return MENU.actions.get(key) or MENU.action(key)
 
 
 def add_command(app: Application, info: CommandInfo) -> None:

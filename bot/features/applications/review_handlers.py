@@ -12,7 +12,7 @@ from bot.core.authz import is_staff, staff_only
 from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.outbox_job import dispatch_now
-from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, menu_button
 from bot.core.screens import show as _show
 from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications import notify, review
@@ -173,7 +173,9 @@ async def _expire_job(context: BotContext) -> None:
 def register(app: Application) -> None:
     """Install staff review, the offer buttons and the offer-expiry job."""
     app.add_handler(CommandHandler("review", review_courses))
-    app.add_handler(CallbackQueryHandler(review_courses, pattern=r"^menu:applications$"))
+    app.add_handler(
+        CallbackQueryHandler(review_courses, pattern=menu_button("applications").pattern)
+    )
     app.add_handler(CallbackQueryHandler(offer_button, pattern=rv.OFFER.pattern))
     app.add_handler(CallbackQueryHandler(staff_button, pattern=rv.CB.pattern_without(rv.OFFER)))
     # A staff member's pending decision note comes before any form or question handling.

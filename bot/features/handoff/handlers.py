@@ -16,7 +16,7 @@ from telegram.ext import (
 from bot.core.callbacks import ID, Codec, Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.outbox_job import add_sender, dispatch_now
-from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, menu_button
 from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.handoff import service
 from bot.features.handoff.render import senders
@@ -177,7 +177,7 @@ def register(app: Application) -> None:
         app.add_handler(MessageHandler(liaison & ~filters.COMMAND, liaison_message))
     app.add_handler(CommandHandler("contact", contact))
     add_canceller(app, cancel_request)
-    app.add_handler(CallbackQueryHandler(contact, pattern=r"^menu:contact$"))
+    app.add_handler(CallbackQueryHandler(contact, pattern=menu_button("contact").pattern))
     app.add_handler(CallbackQueryHandler(offer_pressed, pattern=CB.pattern))
     # An open /contact request takes the next text before the question answering does.
     add_text_consumer(app, question_text, order=50, waiting=service.waiting_for_text)

@@ -13,7 +13,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.clock import utcnow
 from bot.core.callbacks import stale
 from bot.core.context import BotContext
-from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, commands
+from bot.core.registry import (
+    CommandInfo,
+    MenuItem,
+    add_command,
+    add_menu_item,
+    commands,
+    menu_button,
+)
 from bot.features.schedule import keyboards as kb
 from bot.features.schedule import render
 from bot.features.schedule.ics import course_ics, ics_filename
@@ -143,7 +150,7 @@ async def button(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:
     """Install /courses, the main-menu button and the catalogue's buttons."""
     app.add_handler(CommandHandler("courses", courses))
-    app.add_handler(CallbackQueryHandler(courses, pattern=r"^menu:courses$"))
+    app.add_handler(CallbackQueryHandler(courses, pattern=menu_button("courses").pattern))
     app.add_handler(CallbackQueryHandler(button, pattern=kb.CB.pattern))
     add_command(app, CommandInfo("courses", N_("browse the courses"), order=10))
     add_menu_item(app, MenuItem("courses", N_("📅 Courses"), order=10))

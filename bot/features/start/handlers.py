@@ -16,11 +16,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.callbacks import stale
+from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext, notify, reply_unavailable
 from bot.core.people import set_person_locale
-from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, commands
-from bot.features.start.keyboards import language_keyboard, main_menu
+from bot.core.registry import (
+    CommandInfo,
+    MenuItem,
+    add_command,
+    add_menu_item,
+    commands,
+    menu_button,
+)
+from bot.features.start.keyboards import CB, language_keyboard, main_menu
 from bot.i18n import LANGUAGE_NAMES, N_, _, set_locale
 
 log = logging.getLogger(__name__)
@@ -86,15 +93,16 @@ async def language(update: Update, context: BotContext) -> None:
     )
 
 
-async def language_chosen(update: Update, context: BotContext) -> None:
+@on_press(CB)
+async def language_chosen(update: Update, context: BotContext, press: Press) -> None:
     """Store the chosen language and continue in it."""
     query = update.callback_query
     user = context.user
     assert query is not None and user is not None
-    _prefix, code, payload = [*(query.data or "").split(":", 2), "", ""][:3]
+    code, payload = press.action, press.get("payload", "")
     allowed = [*LANGUAGE_NAMES] if user.is_staff else [c for c in LANGUAGE_NAMES if c != "ko"]
     if code not in allowed or not await set_person_locale(user.telegram_id, code):
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await stale(query)
         return
     set_locale(code)
     context.user = replace(user, locale=code, locale_confirmed=True)
@@ -167,8 +175,8 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("language", language))
     app.add_handler(CommandHandler("help", show_help))
-    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(show_help, pattern=r"^menu:help$"))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=CB.pattern))
+    app.add_handler(CallbackQueryHandler(show_help, pattern=menu_button("help").pattern))
     add_command(app, CommandInfo("start", N_("welcome and main menu"), order=0))
     add_command(app, CommandInfo("language", N_("change the language"), order=90))
     add_command(app, CommandInfo("help", N_("what I can do"), order=99))

@@ -5,8 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
-from bot.core.registry import menu_items
+from bot.core.callbacks import Codec
+from bot.core.registry import menu_button, menu_items
 from bot.i18n import LANGUAGE_NAMES, TRAINEE_LOCALES, _
+
+# lang:<code> chooses a language; lang:<code>:<payload> then follows a deep link.
+CB = Codec("lang")
+CHOOSE = {code: CB.action(code) for code in LANGUAGE_NAMES}
+PAYLOAD = (r"[A-Za-z0-9_\-]{1,64}", str)  # Telegram's deep-link alphabet
+CHOOSE_THEN = {code: CB.action(code, payload=PAYLOAD) for code in LANGUAGE_NAMES}
 
 
 def language_keyboard(current: str, *, staff: bool, payload: str = "") -> InlineKeyboardMarkup:
@@ -18,8 +25,12 @@ def language_keyboard(current: str, *, staff: bool, payload: str = "") -> Inline
     codes = [*TRAINEE_LOCALES, "zh_Hant", *(["ko"] if staff else [])]
 
     def data(code: str) -> str:
-        with_payload = f"lang:{code}:{payload}"
-        return with_payload if payload and len(with_payload.encode()) <= 64 else f"lang:{code}"
+        if payload:
+            try:
+                return CHOOSE_THEN[code].pack(payload=payload)
+            except ValueError:
+                pass  # too long for a button (or not a link's payload): the language alone
+        return CHOOSE[code].pack()
 
     buttons = [
         InlineKeyboardButton(
@@ -35,5 +46,7 @@ def main_menu(app: Application, *, staff: bool) -> InlineKeyboardMarkup | None:
     items = menu_items(app, staff=staff)
     if not items:
         return None
-    buttons = [InlineKeyboardButton(_(m.label), callback_data=f"menu:{m.key}") for m in items]
+    buttons = [
+        InlineKeyboardButton(_(m.label), callback_data=menu_button(m.key).pack()) for m in items
+    ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
