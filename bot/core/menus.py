@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.core.authz import LIAISON, STAFF
 from bot.core.registry import commands
 from bot.i18n import TRAINEE_LOCALES, translator
 
@@ -56,7 +57,7 @@ async def refresh_chat_menu(
     """Republish a chat's menu after its roles changed; a failure is logged, not raised."""
     try:
         await publish_chat_menu(
-            app, chat_id, staff="staff" in roles, liaison="liaison" in roles, locale=locale
+            app, chat_id, staff=STAFF in roles, liaison=LIAISON in roles, locale=locale
         )
     except TelegramError as exc:
         log.warning("could not refresh the command menu of a chat: %s", exc)

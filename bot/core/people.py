@@ -23,12 +23,7 @@ class UserCtx:
     locale: str
     locale_confirmed: bool
     timezone: str | None
-    roles: frozenset[str]
-
-    @property
-    def is_staff(self) -> bool:
-        """True for staff (from ADMIN_IDS or a granted staff role)."""
-        return "staff" in self.roles
+    roles: frozenset[str]  # what they may do is bot.core.authz's to say
 
 
 async def _roles(session, person: Person, admin_ids: frozenset[int]) -> frozenset[str]:

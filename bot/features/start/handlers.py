@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.authz import LIAISON, has_role, is_staff
 from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext, notify, reply_unavailable
 from bot.core.people import set_person_locale
@@ -42,8 +43,7 @@ def add_start_payload(app: Application, prefix: str, handler: PayloadHandler) ->
 
 def help_text(context: BotContext) -> str:
     """The list of commands this person can use, in their language."""
-    staff = bool(context.user and context.user.is_staff)
-    liaison = bool(context.user and "liaison" in context.user.roles)
+    staff, liaison = is_staff(context.user), has_role(context.user, LIAISON)
     lines = [_("Here is what I can do:")]
     lines += [
         f"/{c.name} — {_(c.description)}"
@@ -73,13 +73,13 @@ async def start(update: Update, context: BotContext) -> None:
         ask = _("Your language: {language}. Is that right? Tap your language below:").format(
             language=LANGUAGE_NAMES[user.locale]
         )
-        keyboard = language_keyboard(user.locale, staff=user.is_staff, payload=payload)
+        keyboard = language_keyboard(user.locale, staff=is_staff(user), payload=payload)
         await update.effective_message.reply_text(f"{greeting}\n\n{ask}", reply_markup=keyboard)
         return
     question = _("What would you like to do?")
     await update.effective_message.reply_text(
         f"{greeting}\n\n{question}",
-        reply_markup=main_menu(context.application, staff=user.is_staff),
+        reply_markup=main_menu(context.application, staff=is_staff(user)),
     )
 
 
@@ -89,7 +89,7 @@ async def language(update: Update, context: BotContext) -> None:
     assert user is not None and update.effective_message is not None
     await update.effective_message.reply_text(
         _("Choose your language:"),
-        reply_markup=language_keyboard(user.locale, staff=user.is_staff),
+        reply_markup=language_keyboard(user.locale, staff=is_staff(user)),
     )
 
 
@@ -100,7 +100,7 @@ async def language_chosen(update: Update, context: BotContext, press: Press) -> 
     user = context.user
     assert query is not None and user is not None
     code, payload = press.action, press.get("payload", "")
-    allowed = [*LANGUAGE_NAMES] if user.is_staff else [c for c in LANGUAGE_NAMES if c != "ko"]
+    allowed = [*LANGUAGE_NAMES] if is_staff(user) else [c for c in LANGUAGE_NAMES if c != "ko"]
     if code not in allowed or not await set_person_locale(user.telegram_id, code):
         await stale(query)
         return
@@ -118,7 +118,7 @@ async def language_chosen(update: Update, context: BotContext, press: Press) -> 
     question = _("What would you like to do?")
     await query.message.reply_text(  # type: ignore[union-attr]
         f"{text}\n\n{question}",
-        reply_markup=main_menu(context.application, staff=user.is_staff),
+        reply_markup=main_menu(context.application, staff=is_staff(user)),
     )
 
 
