@@ -68,7 +68,11 @@ def advance(form: Form, turn: Turn, values: dict) -> None:
         form.finish(turn)
 
 
-async def _owned(session: AsyncSession, form: Form, person_id: int, row_id: int, env: Any):
+async def owned(
+    session: AsyncSession, form: Form, person_id: int, row_id: int, env: Any = None
+) -> Turn | None:
+    """The person's open row `row_id` as a turn at its step; None if not theirs, not open or
+    closed."""
     row = await session.get(form.model, row_id)
     if row is None or row.person_id != person_id or not form.is_open(row):
         return None
@@ -105,7 +109,7 @@ async def answer_press(
     """A pressed answer to `question` (None for Skip); None unless it answers the person's
     current question of that row with a valid value."""
     async with session_scope() as session:
-        turn = await _owned(session, form, person_id, row_id, env)
+        turn = await owned(session, form, person_id, row_id, env)
         if turn is None or not turn.step.same_question(question):
             return None
         if turn.step.paused and not form.presses_while_paused:
@@ -124,7 +128,7 @@ async def start_edit(
 ) -> Any | None:
     """Re-ask one question from the summary; None for a question or row not valid now."""
     async with session_scope() as session:
-        turn = await _owned(session, form, person_id, row_id, env)
+        turn = await owned(session, form, person_id, row_id, env)
         step = form.edit_step(turn.row, key) if turn is not None else None
         if turn is None or step is None:
             return None
@@ -137,7 +141,7 @@ async def start_edit(
 async def resume(form: Form, person_id: int, row_id: int, env: Any = None) -> Any | None:
     """Go on with one of the person's rows where it stopped; None if not theirs or not open."""
     async with session_scope() as session:
-        turn = await _owned(session, form, person_id, row_id, env)
+        turn = await owned(session, form, person_id, row_id, env)
         if turn is None:
             return None
         await take_up(session, form, turn.row)

@@ -33,11 +33,11 @@ def _shared_reason(problem: Problem, env: Any) -> str:
 
 @dataclass(frozen=True)
 class Ui:
-    """How a form talks: `ask` sends the current question (or summary) after an answer,
-    `stopped` words /cancel (text and buttons, from the paused rows' refs)."""
+    """How a form talks: `ask(chat, answer, env)` sends the current question (or summary)
+    after an answer, `stopped` words /cancel (text and buttons, from the paused rows' refs)."""
 
     form: Form
-    ask: Callable[[Chat, Answer], Awaitable[None]]
+    ask: Callable[[Chat, Answer, Any], Awaitable[None]]
     stopped: Callable[[tuple[Any, ...]], tuple[str, InlineKeyboardMarkup | None]]
     env: Callable[[BotContext], Any] = _no_env  # what answering needs: today, places, locale
     problem: Callable[[Problem, Any], str] = _shared_reason  # a refused answer's reason
@@ -55,7 +55,7 @@ async def take_text(ui: Ui, update: Update, context: BotContext) -> bool:
     if answer.problem is not None:
         await message.reply_text(ui.problem(answer.problem, env))
     if answer.again:
-        await ui.ask(chat, answer)
+        await ui.ask(chat, answer, env)
     return True
 
 

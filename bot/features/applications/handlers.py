@@ -162,7 +162,7 @@ def _env(context: BotContext) -> Env:
     return Env(context.user.locale, default_index(context.settings.places_path))
 
 
-async def _asked(chat: Chat, answer: Answer) -> None:
+async def _asked(chat: Chat, answer: Answer, env: Env) -> None:
     choices, labels = answer.offer or ((), None)
     await ask(chat, answer.view, choices, labels)
 
@@ -173,7 +173,7 @@ def _stopped(_refs: tuple) -> tuple[str, None]:
 
 
 UI = routing.Ui(
-    FORM, _asked, _stopped, env=_env, problem=lambda problem, _env: form.problem_text(problem)
+    FORM, _asked, _stopped, env=_env, problem=lambda problem, env: form.problem_text(problem)
 )
 
 
