@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from babel.numbers import format_decimal
 from rapidfuzz import fuzz
 
+from bot.core.forms.steps import SUMMARY
+from bot.core.forms.validate import reason
 from bot.features.applications import emails
 from bot.features.applications import validators as v
 from bot.features.applications.form_text import phone_example
@@ -50,7 +51,6 @@ FIELDS = (
 )
 BY_KEY = {f.key: f for f in FIELDS}
 EDITABLE = tuple(f.key for f in FIELDS if f.key != "consent")
-SUMMARY = "summary"
 # Keys a new answer to a field replaces besides its own: what the old answer left pending
 # or derived from it.
 _REPLACES = {
@@ -89,22 +89,10 @@ def editable(answers: dict) -> list[str]:
     return [k for k in EDITABLE if applies(k, answers)]
 
 
-def _number(n: int) -> str:
-    return format_decimal(n, locale=babel_locale())
-
-
 def problem_text(problem: v.Problem) -> str:
-    """Why an answer was refused, in the current language."""
+    """Why an answer was refused, in the current language (the shared reasons are the
+    engine's)."""
     p = problem.params
-    if problem.code == "too_long":
-        return _(
-            "This answer is too long: the limit is {limit} characters and yours has {length}. "
-            "Please shorten it and send it again."
-        ).format(limit=_number(p["limit"]), length=_number(p["length"]))
-    if problem.code == "too_short":
-        return _("This answer is too short. Please write at least {minimum} characters.").format(
-            minimum=p["minimum"]
-        )
     if problem.code == "email":
         return _("This does not look like a valid e-mail address, e.g. name@city.gov")
     if problem.code == "phone":
@@ -132,9 +120,7 @@ def problem_text(problem: v.Problem) -> str:
             "I could not find this city. Please write it as it appears on a map, or the "
             "nearest large city: it sets the hour my messages reach you."
         )
-    if problem.code == "buttons":
-        return _("Please choose one of the buttons.")
-    return _("Please type your answer.")
+    return reason(problem)
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,19 @@ from telegram import CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.clock import utcnow
+from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
+from bot.core.forms import engine, routing
+from bot.core.forms.spec import Answer
+from bot.core.forms.steps import Step
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
-from bot.core.textrouter import add_canceller, add_text_consumer
-from bot.features.applications import answering, form, rules, service
+from bot.features.applications import form, rules, service
 from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
 from bot.features.applications import status_handlers as status
+from bot.features.applications.answering import FORM, Env
 from bot.features.applications.fit import audience_line, audience_note
-from bot.features.applications.service import AppView
+from bot.features.applications.views import AppView
 from bot.features.places import default_index
 from bot.features.schedule.keyboards import add_card_button
 from bot.features.start.handlers import add_start_payload
@@ -66,14 +70,14 @@ async def ask(
     chat: Chat, app: AppView, choices: tuple[str, ...] = (), labels: dict | None = None
 ) -> None:
     """Send what the draft waits for: the current question, or the summary."""
-    step = (app.step or "").removeprefix(service.PAUSED)
-    if step == form.SUMMARY:
+    at = app.at or Step(form.FIELDS[0].key)
+    if at.at_summary:
         markup = kb.summary_keyboard(app.id, form.editable(app.answers))
         note = await audience_note(app)
         text = f"{note}\n\n{summary_text(app)}" if note else summary_text(app)
         await chat.send_message(text, reply_markup=markup)
         return
-    text, markup = _question(app, step.removeprefix(service.EDIT), choices, labels)
+    text, markup = _question(app, at.key, choices, labels)
     await chat.send_message(text, reply_markup=markup)
 
 
@@ -153,47 +157,36 @@ async def deep_link(update: Update, context: BotContext, payload: str) -> None:
     await begin(update.effective_chat, context, payload.removeprefix("apply-"))
 
 
-async def form_text(update: Update, context: BotContext) -> bool:
-    """Text consumer: the answer to the question a draft waits for; False when none waits."""
-    user, message = context.user, update.effective_message
-    if user is None or message is None or update.effective_chat is None:
-        return False
-    places = default_index(context.settings.places_path)
-    result = await answering.answer_text(user.person_id, message.text or "", user.locale, places)
-    if result is None:
-        return False
-    chat = update.effective_chat
-    if result.problem is not None:
-        await message.reply_text(form.problem_text(result.problem))
-    await ask(chat, result.app, result.choices, result.labels)
-    return True
+def _env(context: BotContext) -> Env:
+    assert context.user is not None
+    return Env(context.user.locale, default_index(context.settings.places_path))
 
 
-async def cancel_form(update: Update, context: BotContext) -> bool:
-    """/cancel: stop filling in the form; the draft and its answers are kept."""
-    user = context.user
-    if user is None or update.effective_message is None:
-        return False
-    if not await service.pause(user.person_id):
-        return False
-    await update.effective_message.reply_text(
-        _("Stopped. Your answers are saved; send /apply to continue your application.")
+async def _asked(chat: Chat, answer: Answer, env: Env) -> None:
+    choices, labels = answer.offer or ((), None)
+    await ask(chat, answer.view, choices, labels)
+
+
+def _stopped(_refs: tuple) -> tuple[str, None]:
+    """/cancel: the draft and its answers are kept."""
+    return _("Stopped. Your answers are saved; send /apply to continue your application."), None
+
+
+UI = routing.Ui(
+    FORM, _asked, _stopped, env=_env, problem=lambda problem, env: form.problem_text(problem)
+)
+
+
+async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: Press) -> None:
+    assert context.user is not None
+    app = await engine.answer_press(
+        FORM, context.user.person_id, press.app, Step(press.field), press.value, _env(context)
     )
-    return True
-
-
-async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: kb.Press) -> None:
-    assert context.user is not None and press.app_id is not None
-    places = default_index(context.settings.places_path)
-    result = await answering.answer_choice(
-        context.user.person_id, press.app_id, press.field, press.value, places
-    )
-    if result is None:
-        await status.refuse(query)
+    if app is None:
+        await stale(query)
         return
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    if result.app.answers.get("consent") is False and press.field == "consent":
+    await routing.close(query)
+    if app.answers.get("consent") is False and press.field == "consent":
         await chat.send_message(
             _(
                 "Understood. Your application has not been submitted; your answers are kept. "
@@ -201,14 +194,14 @@ async def _choice(query: CallbackQuery, chat: Chat, context: BotContext, press: 
             )
         )
         return
-    await ask(chat, result.app)
+    await ask(chat, app)
 
 
 async def _submit(query: CallbackQuery, chat: Chat, context: BotContext, app_id: int) -> None:
     assert context.user is not None
     result = await service.submit(context.user.person_id, app_id, _today(context))
     if result is None:
-        await status.refuse(query)
+        await stale(query)
         return
     if result.outcome == "already":
         await query.answer(_("This application has already been submitted."), show_alert=True)
@@ -218,7 +211,7 @@ async def _submit(query: CallbackQuery, chat: Chat, context: BotContext, app_id:
     if result.outcome == "incomplete":
         await ask(
             chat,
-            await answering.start_edit(context.user.person_id, app_id, result.missing[0])
+            await engine.start_edit(FORM, context.user.person_id, app_id, result.missing[0])
             or result.app,
         )
         return
@@ -238,45 +231,37 @@ async def _submit(query: CallbackQuery, chat: Chat, context: BotContext, app_id:
     await chat.send_message(text.format(course=title))
 
 
-async def button(update: Update, context: BotContext) -> None:
-    """Every `ap:` button: decode, let the service check ownership, then render."""
+@on_press(kb.CB)
+async def button(update: Update, context: BotContext, press: Press) -> None:
+    """Every `ap:` button, decoded once: the services check ownership, then render."""
     query, user, chat = update.callback_query, context.user, update.effective_chat
     assert query is not None and user is not None and chat is not None
-    press = kb.parse(query.data)
-    if press is None:
-        await status.refuse(query)
-        return
     if press.action in ("new", "wl"):
         await query.answer()
-        await begin(chat, context, press.arg, waitlist=press.action == "wl")
+        await begin(chat, context, press.code, waitlist=press.action == "wl")
         return
     if press.action == "wdn":
         await query.answer()
         await query.edit_message_reply_markup(reply_markup=None)
         return
-    app_id = press.app_id
-    if app_id is None:
-        await status.refuse(query)
-        return
     if press.action == "ch":
         await _choice(query, chat, context, press)
         return
     if press.action == "sub":
-        await _submit(query, chat, context, app_id)
+        await _submit(query, chat, context, press.app)
         return
-    app = None
-    if press.action == "res":
-        app = await service.resume(user.person_id, app_id)
-    elif press.action == "edit":
-        app = await answering.start_edit(user.person_id, app_id, press.field)
     if press.action in ("res", "edit"):
+        if press.action == "res":
+            app = await engine.resume(FORM, user.person_id, press.app)
+        else:
+            app = await engine.start_edit(FORM, user.person_id, press.app, press.field)
         if app is None:
-            await status.refuse(query)
+            await stale(query)
             return
         await query.answer()
         await ask(chat, app)
         return
-    await status.withdraw_press(query, chat, context, press.action, app_id)
+    await status.withdraw_press(query, chat, context, press.action, press.app)
 
 
 def register(app: Application) -> None:
@@ -292,10 +277,9 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("apply", apply_command))
     app.add_handler(CommandHandler("status", status.status_command))
     app.add_handler(CallbackQueryHandler(apply_command, pattern=r"^menu:apply$"))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^ap:"))
+    app.add_handler(CallbackQueryHandler(button, pattern=kb.CB.pattern))
     # A draft waiting for a typed answer takes the text before /contact and the questions.
-    add_text_consumer(app, form_text, order=20, waiting=service.waiting_for_text)
-    add_canceller(app, cancel_form, order=20)
+    routing.install(app, UI, order=20)
     add_command(app, CommandInfo("apply", N_("apply to a course"), order=30))
     add_command(app, CommandInfo("status", N_("my applications"), order=31))
     add_menu_item(app, MenuItem("apply", N_("📝 Apply to a course"), order=30))

@@ -10,12 +10,11 @@ Callback data (prefix `ap`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.callbacks import CODE, ID, VALUE, WORD, Codec
 from bot.features.applications import form, form_text
 from bot.features.schedule.service import CourseView
 from bot.i18n import N_, _, babel_locale
@@ -30,25 +29,16 @@ STATUS_LABELS = {
     "withdrawn": N_("withdrawn"),
 }
 
-_DATA = re.compile(
-    r"^ap:(?P<action>new|wl|res|ch|edit|sub|wd|wdy|wdn)"
-    r":(?P<arg>[A-Za-z0-9_.\-]{1,32})(?::(?P<field>[a-z_]{1,20}))?(?::(?P<value>[A-Za-z0-9_]{1,8}))?$"
-)
-
-
-@dataclass(frozen=True)
-class Press:
-    """Decoded button data; `arg` is a course code or an application id."""
-
-    action: str
-    arg: str
-    field: str = ""
-    value: str = ""
-
-    @property
-    def app_id(self) -> int | None:
-        """The application id, when `arg` is one."""
-        return int(self.arg) if self.arg.isdigit() and len(self.arg) <= 12 else None
+CB = Codec("ap")
+NEW = CB.action("new", code=CODE)
+WAITLIST = CB.action("wl", code=CODE)
+RESUME = CB.action("res", app=ID)
+CHOICE = CB.action("ch", app=ID, field=WORD, value=VALUE)
+EDIT = CB.action("edit", app=ID, field=WORD)
+SUBMIT = CB.action("sub", app=ID)
+WITHDRAW = CB.action("wd", app=ID)
+WITHDRAW_YES = CB.action("wdy", app=ID)
+WITHDRAW_NO = CB.action("wdn", app=ID)  # "ap:wdn:0": nothing to undo, the id is a placeholder
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -59,14 +49,6 @@ def _shorten(text: str, limit: int) -> str:
     return head.rstrip(" ,(—–-") + "…"
 
 
-def parse(data: str | None) -> Press | None:
-    """Decode callback data; None for anything malformed."""
-    match = _DATA.match(data or "")
-    if not match or len(data or "") > 64:
-        return None
-    return Press(match["action"], match["arg"], match["field"] or "", match["value"] or "")
-
-
 def status_label(status: str) -> str:
     """A status in the current language."""
     return _(STATUS_LABELS.get(status, status))
@@ -74,27 +56,27 @@ def status_label(status: str) -> str:
 
 def apply_button(course: CourseView) -> InlineKeyboardButton:
     """The “Apply” button under a course card."""
-    return InlineKeyboardButton(_("📝 Apply"), callback_data=f"ap:new:{course.code}")
+    return InlineKeyboardButton(_("📝 Apply"), callback_data=NEW.pack(code=course.code))
 
 
 def courses_keyboard(courses: Sequence[CourseView]) -> InlineKeyboardMarkup:
     """One button per course open for applications."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(c.t(), callback_data=f"ap:new:{c.code}")] for c in courses]
+        [[InlineKeyboardButton(c.t(), callback_data=NEW.pack(code=c.code))] for c in courses]
     )
 
 
 def waitlist_keyboard(code: str) -> InlineKeyboardMarkup:
     """The offer to join a full course's waitlist."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("Join the waitlist"), callback_data=f"ap:wl:{code}")]]
+        [[InlineKeyboardButton(_("Join the waitlist"), callback_data=WAITLIST.pack(code=code))]]
     )
 
 
 def resume_keyboard(app_id: int) -> InlineKeyboardMarkup:
     """Continue a draft."""
     button = InlineKeyboardButton(
-        _("✏️ Continue the application"), callback_data=f"ap:res:{app_id}"
+        _("✏️ Continue the application"), callback_data=RESUME.pack(app=app_id)
     )
     return InlineKeyboardMarkup([[button]])
 
@@ -108,7 +90,7 @@ def choice_keyboard(
         # Candidate cities: one a row, "Valencia, Venezuela" is too long to pair.
         return InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(labels.get(v, v), callback_data=f"ap:ch:{app_id}:{key}:{v}")]
+                [InlineKeyboardButton(labels.get(v, v), callback_data=CHOICE.data(app_id, key, v))]
                 for v in values
             ]
         )
@@ -121,7 +103,7 @@ def choice_keyboard(
         return None
     width = 1 if key in ("seniority", "consent") else 2
     buttons = [
-        InlineKeyboardButton(text, callback_data=f"ap:ch:{app_id}:{key}:{value}")
+        InlineKeyboardButton(text, callback_data=CHOICE.data(app_id, key, value))
         for value, text in labels
     ]
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
@@ -131,12 +113,12 @@ def summary_keyboard(app_id: int, keys: Sequence[str]) -> InlineKeyboardMarkup:
     """Change any one of the fields `keys`, or submit."""
     edits = [
         InlineKeyboardButton(
-            _("✏️ {field}").format(field=form.label(k)), callback_data=f"ap:edit:{app_id}:{k}"
+            _("✏️ {field}").format(field=form.label(k)), callback_data=EDIT.data(app_id, k)
         )
         for k in keys
     ]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
-    rows.append([InlineKeyboardButton(_("✅ Submit"), callback_data=f"ap:sub:{app_id}")])
+    rows.append([InlineKeyboardButton(_("✅ Submit"), callback_data=SUBMIT.pack(app=app_id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -144,17 +126,12 @@ def withdraw_button(app_id: int, title: str) -> InlineKeyboardButton:
     """Withdraw one application (asks for confirmation first)."""
     return InlineKeyboardButton(
         _("↩️ Withdraw: {course}").format(course=_shorten(title, 40)),
-        callback_data=f"ap:wd:{app_id}",
+        callback_data=WITHDRAW.pack(app=app_id),
     )
 
 
 def confirm_withdraw_keyboard(app_id: int) -> InlineKeyboardMarkup:
     """Yes, withdraw / No."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(_("Yes, withdraw"), callback_data=f"ap:wdy:{app_id}"),
-                InlineKeyboardButton(_("No, keep it"), callback_data="ap:wdn:0"),
-            ]
-        ]
-    )
+    yes = InlineKeyboardButton(_("Yes, withdraw"), callback_data=WITHDRAW_YES.pack(app=app_id))
+    no = InlineKeyboardButton(_("No, keep it"), callback_data=WITHDRAW_NO.pack(app=0))
+    return InlineKeyboardMarkup([[yes, no]])

@@ -2,61 +2,30 @@
 
 Every function owns its transaction and checks that the application belongs to the person
 (so forged or replayed button data changes nothing) and returns dataclasses, never rows.
-Answering the form itself is in answering.py.
-A draft's `step` is the field awaiting an answer, "summary", "edit:<field>" (back to the
-summary after it), each prefixed with "paused:" while the person is not filling it in.
+The form itself (answering, editing, pausing) is the form engine's, declared in answering.py;
+a draft's `step` is the field awaiting an answer or "summary" (bot/core/forms/steps.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import func, select
 
 from bot.clock import utcnow
 from bot.core.audit import record
+from bot.core.forms import engine
 from bot.core.models import City, Person
 from bot.db import session_scope
 from bot.features.applications import form, rules
+from bot.features.applications.answering import FORM
 from bot.features.applications.cities import city_row
 from bot.features.applications.models import Application
+from bot.features.applications.views import AppView as AppView
+from bot.features.applications.views import view
 from bot.features.schedule.models import Course
 from bot.features.schedule.service import CourseView, load_catalogue
-from bot.i18n import pick
-
-PAUSED = "paused:"
-EDIT = "edit:"
-
-
-@dataclass(frozen=True)
-class AppView:
-    """One application as the trainee (and the staff side) sees it."""
-
-    id: int
-    course_id: int
-    course_code: str
-    course_title: dict
-    starts: date | None
-    ends: date | None
-    status: str
-    step: str | None
-    answers: dict
-    submitted_at: datetime | None
-    withdrawn_at: datetime | None
-    decision_note: str | None
-
-    @property
-    def field(self) -> str | None:
-        """The field awaiting an answer (also while editing), None at the summary or paused."""
-        step = self.step or ""
-        if self.status != "draft" or step.startswith(PAUSED) or step == form.SUMMARY:
-            return None
-        return step.removeprefix(EDIT) or None
-
-    def title(self, locale: str | None = None) -> str:
-        """The course title in a locale."""
-        return pick(self.course_title, locale)
 
 
 @dataclass(frozen=True)
@@ -77,24 +46,6 @@ class Submitted:
     missing: tuple[str, ...] = ()
 
 
-def view(app: Application, course: Course) -> AppView:
-    """An application as a view, with its course."""
-    return AppView(
-        id=app.id,
-        course_id=course.id,
-        course_code=course.code,
-        course_title=dict(course.title or {}),
-        starts=course.starts,
-        ends=course.ends,
-        status=app.status,
-        step=app.step,
-        answers=dict(app.answers or {}),
-        submitted_at=app.submitted_at,
-        withdrawn_at=app.withdrawn_at,
-        decision_note=app.decision_note,
-    )
-
-
 async def owned(session, person_id: int, app_id: int) -> tuple[Application, Course] | None:
     """The application and its course, when the application is the person's."""
     app = await session.get(Application, app_id)
@@ -108,18 +59,6 @@ async def _accepted(session, course_id: int) -> int:
         Application.course_id == course_id, Application.status == "accepted"
     )
     return int(await session.scalar(query) or 0)
-
-
-async def pause_others(session, person_id: int, keep: int | None) -> None:
-    """Pause the person's other drafts being filled in (one form at a time)."""
-    rows = await session.scalars(
-        select(Application).where(
-            Application.person_id == person_id, Application.status == "draft"
-        )
-    )
-    for other in rows:
-        if other.id != keep and other.step and not other.step.startswith(PAUSED):
-            other.step = PAUSED + other.step
 
 
 async def open_courses(today: date) -> list[CourseView]:
@@ -147,68 +86,20 @@ async def begin(person_id: int, code: str, today: date, *, waitlist: bool = Fals
         if existing is None and not waitlist:
             if rules.is_full(await _accepted(session, course.id), course.seats):
                 return Begin("full", title=course.title)
-        await pause_others(session, person_id, existing.id if existing else None)
         if existing is not None:
-            existing.step = (existing.step or form.FIELDS[0].key).removeprefix(PAUSED)
+            await engine.take_up(session, FORM, existing)
             await session.flush()
             return Begin("resumed", view(existing, course), course.title)
-        app = Application(
-            course_id=course.id, person_id=person_id, step=form.FIELDS[0].key, answers={}
-        )
+        app = Application(course_id=course.id, person_id=person_id, answers={})
         session.add(app)
+        await engine.take_up(session, FORM, app)
         await session.flush()
         return Begin("started", view(app, course), course.title)
-
-
-def waiting_for_text(person_id: int) -> ColumnElement[bool]:
-    """EXISTS: a draft of the person is being filled in (the text router's predicate)."""
-    return exists().where(
-        Application.person_id == person_id,
-        Application.status == "draft",
-        Application.step.is_not(None),
-        Application.step.not_like(PAUSED + "%"),
-    )
 
 
 async def drafts(person_id: int) -> list[AppView]:
     """The person's drafts, newest first."""
     return [a for a in await list_for(person_id) if a.status == "draft"][::-1]
-
-
-async def resume(person_id: int, app_id: int) -> AppView | None:
-    """Make one of the person's drafts the one being filled in; None if not theirs/a draft."""
-    async with session_scope() as session:
-        found = await owned(session, person_id, app_id)
-        if found is None or found[0].status != "draft":
-            return None
-        app, course = found
-        await pause_others(session, person_id, app.id)
-        app.step = (app.step or form.FIELDS[0].key).removeprefix(PAUSED)
-        await session.flush()
-        return view(app, course)
-
-
-async def active(person_id: int) -> AppView | None:
-    """The draft the person is filling in (not paused), if any."""
-    for app in await drafts(person_id):
-        if app.step and not app.step.startswith(PAUSED):
-            return app
-    return None
-
-
-async def pause(person_id: int) -> bool:
-    """Stop filling in (/cancel): the draft and its answers are kept; False if none was active."""
-    async with session_scope() as session:
-        rows = await session.scalars(
-            select(Application).where(
-                Application.person_id == person_id, Application.status == "draft"
-            )
-        )
-        paused = False
-        for app in rows:
-            if app.step and not app.step.startswith(PAUSED):
-                app.step, paused = PAUSED + app.step, True
-        return paused
 
 
 async def submit(person_id: int, app_id: int, today: date) -> Submitted | None:

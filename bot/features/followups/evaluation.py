@@ -7,9 +7,9 @@ its progress in the Evaluation row (so /cancel, a restart or another process res
     rating  how useful the course was (1–5)       comment  free text (text/Skip)
     vol     present the case at the forum? (only when an action is done)
 
-A step prefixed with "paused:" is not waiting for typed text. Every function owns its
-transaction, checks that the row belongs to the person (forged or replayed button data changes
-nothing) and returns dataclasses, never rows.
+The form engine (bot.core.forms) runs it from the declaration below: it owns the
+transactions, checks that the row belongs to the person (forged or replayed button data changes
+nothing) and pauses the survey while the evaluation is answered, and the other way round.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, select
 
 from bot.clock import utcnow
+from bot.core.forms import engine, steps
+from bot.core.forms.spec import BUTTONS, TAKE, Form, Reading, Turn
+from bot.core.forms.steps import Step
+from bot.core.forms.validate import check_length, clean
 from bot.core.models import Person
 from bot.db import session_scope
 from bot.features.applications.models import Application
-from bot.features.applications.validators import Problem, check_length, clean
-from bot.features.followups.models import Evaluation, SurveyResponse
+from bot.features.followups.models import Evaluation
 from bot.features.postcards.models import Postcard
 from bot.features.schedule.models import Course
 
@@ -32,8 +35,7 @@ STATUSES = ("done", "in_progress", "not_started", "dropped")
 EVIDENCE_LIMIT = 500
 COMMENT_LIMIT = 1000
 RATINGS = range(1, 6)
-PAUSED = "paused:"
-TEXT_STEPS = ("comment",)  # plus every ev<i>
+GROUP = "followups"  # the evaluation and the survey: one of them waits for text at a time
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,14 @@ class EvalView:
     completed_at: datetime | None
 
     @property
+    def at(self) -> Step | None:
+        """The question awaiting an answer, paused or not; None once completed."""
+        return steps.parse(self.step)
+
+    @property
     def current(self) -> str | None:
-        """The step awaiting an answer, paused or not; None once completed."""
-        return (self.step or "").removeprefix(PAUSED) or None
+        """The step awaiting an answer without its modes ("st0", "comment"); None once done."""
+        return self.at.body if self.at else None
 
     def status_of(self, index: int) -> str | None:
         """The recorded status of action `index`."""
@@ -76,14 +83,6 @@ class Begin:
     outcome: str  # started | resumed | completed | no_postcard | invalid
     view: EvalView | None = None
     title: dict | None = None
-
-
-@dataclass(frozen=True)
-class Answered:
-    """The evaluation after an answer; `problem` when a typed answer was not taken."""
-
-    view: EvalView
-    problem: Problem | None = None
 
 
 @dataclass(frozen=True)
@@ -140,24 +139,6 @@ async def enrolled(session, person_id: int, course_id: int) -> bool:
     return status == "accepted"  # an accepted application is the enrolment
 
 
-async def pause_open(
-    session, person_id: int, *, keep_eval: int | None = None, keep_survey: int | None = None
-) -> bool:
-    """Pause every evaluation and survey of the person except the kept one; True if any was.
-
-    Only one flow may wait for typed text at a time, else a comment could land in the wrong one.
-    """
-    paused = False
-    for model, keep in ((Evaluation, keep_eval), (SurveyResponse, keep_survey)):
-        rows = await session.scalars(
-            select(model).where(model.person_id == person_id, model.completed_at.is_(None))
-        )
-        for row in rows:
-            if row.id != keep and row.step and not row.step.startswith(PAUSED):
-                row.step, paused = PAUSED + row.step, True
-    return paused
-
-
 async def row_for(session, model, person_id: int, course_id: int):
     """The person's evaluation or survey row of a course (both are unique per pair)."""
     return await session.scalar(
@@ -191,31 +172,9 @@ async def begin(person_id: int, course_id: int) -> Begin:
                 "started",
             )
             session.add(ev)
-            await session.flush()
-        ev.step = (ev.step or "st0").removeprefix(PAUSED)
-        await pause_open(session, person_id, keep_eval=ev.id)
+        await engine.take_up(session, EVALUATION, ev)
         await session.flush()
         return Begin(outcome, _view(ev, course, card), dict(course.title or {}))
-
-
-async def _owned(session, person_id: int, eval_id: int):
-    ev = await session.get(Evaluation, eval_id)
-    if ev is None or ev.person_id != person_id or ev.completed_at is not None:
-        return None
-    course = await session.get(Course, ev.course_id)
-    return ev, course, await _postcard(session, person_id, ev.course_id)
-
-
-def _after_action(index: int, count: int) -> str:
-    return f"st{index + 1}" if index + 1 < count else "rating"
-
-
-def _finish_or_volunteer(ev: Evaluation) -> None:
-    # The forum wants cases of applied policy, so only someone with a done action is asked.
-    if any(r.get("status") == "done" for r in ev.results or []):
-        ev.step = "vol"
-    else:
-        ev.step, ev.completed_at = None, utcnow()
 
 
 def _set_result(ev: Evaluation, index: int, **values) -> None:
@@ -229,100 +188,99 @@ def _set_result(ev: Evaluation, index: int, **values) -> None:
     ev.results = sorted(results, key=lambda r: r["action"])
 
 
+class EvaluationForm(Form):
+    """The evaluation of one course: each action's status and evidence, then the rest."""
+
+    model = Evaluation
+    first = "st0"
+    group = GROUP
+    ref = "course_id"  # ▶️ Continue after /cancel reopens the course's evaluation
+
+    def open(self) -> ColumnElement[bool]:
+        return Evaluation.completed_at.is_(None)
+
+    def is_open(self, row: Evaluation) -> bool:
+        return row.completed_at is None
+
+    async def load(self, session, row: Evaluation, env) -> tuple[Course, Postcard | None]:
+        course = await session.get(Course, row.course_id)
+        return course, await _postcard(session, row.person_id, row.course_id)
+
+    def view(self, row: Evaluation, ctx: tuple[Course, Postcard | None]) -> EvalView:
+        return _view(row, *ctx)
+
+    def text_mode(self, step: Step) -> str:
+        return TAKE if step.key in ("ev", "comment") else BUTTONS
+
+    async def read_text(self, turn: Turn, text: str) -> Reading:
+        value = clean(text)
+        limit = COMMENT_LIMIT if turn.step.key == "comment" else EVIDENCE_LIMIT
+        problem = check_length(value, limit)
+        return Reading(problem=problem) if problem else Reading({"text": value})
+
+    async def read_press(self, turn: Turn, value: str | None) -> dict | None:
+        key, count = turn.step.key, len(_actions(turn.ctx[1]))
+        if key == "st" and value in STATUSES and turn.step.n < count:
+            return {"status": value}
+        if key == "rating" and value and value.isdigit() and int(value) in RATINGS:
+            return {"rating": int(value)}
+        if key == "vol" and value in ("yes", "no"):
+            return {"volunteer": value == "yes"}
+        if key in ("ev", "comment") and value is None:
+            return {"text": None}  # Skip
+        return None
+
+    def store(self, turn: Turn, values: dict) -> None:
+        ev, at = turn.row, turn.step
+        if at.key == "st":
+            _set_result(ev, at.n, status=values["status"])
+        elif at.key == "ev":
+            _set_result(ev, at.n, evidence=values["text"])
+        elif at.key == "rating":
+            ev.rating = values["rating"]
+        elif at.key == "comment":
+            ev.comment = values["text"]
+        else:
+            ev.volunteer = values["volunteer"]
+
+    def after(self, turn: Turn, values: dict) -> Step | None:
+        ev, at, count = turn.row, turn.step, len(_actions(turn.ctx[1]))
+        if at.key == "st":
+            return Step("ev", at.n, sep="")
+        if at.key == "ev":
+            return Step("st", at.n + 1, sep="") if at.n + 1 < count else Step("rating")
+        if at.key == "rating":
+            return Step("comment")
+        # The forum wants cases of applied policy, so only someone with a done action is asked.
+        done = any(r.get("status") == "done" for r in ev.results or [])
+        return Step("vol") if at.key == "comment" and done else None
+
+    def finish(self, turn: Turn) -> None:
+        turn.row.completed_at = utcnow()
+
+
+EVALUATION = engine.declare(EvaluationForm())
+
+
+def question(kind: str, value: str) -> tuple[Step, str | None] | None:
+    """The question a button answers and its value: "st" with "<action>:<status>", "rt" with
+    the rating, "vo" with yes/no, "sk" (Skip) with the step it skips."""
+    if kind == "st" and value.count(":") == 1 and value.split(":")[0].isdigit():
+        index, status = value.split(":")
+        return Step("st", int(index), sep=""), status
+    if kind in ("rt", "vo"):
+        return Step("rating" if kind == "rt" else "vol"), value
+    at = steps.parse(value) if kind == "sk" else None
+    return (at, None) if at is not None else None
+
+
 async def choose(person_id: int, eval_id: int, kind: str, value: str) -> EvalView | None:
     """A pressed button (status, rating, volunteer, skip); None when it is not for the person's
     current question (another person's, an old question's, out of range)."""
-    async with session_scope() as session:
-        found = await _owned(session, person_id, eval_id)
-        if found is None:
-            return None
-        ev, course, card = found
-        step, count = (ev.step or "").removeprefix(PAUSED), len(_actions(card))
-        if kind == "st" and value.count(":") == 1:
-            index, status = value.split(":")
-            if step != f"st{index}" or status not in STATUSES or not int(index) < count:
-                return None
-            _set_result(ev, int(index), status=status)
-            ev.step = f"ev{index}"
-        elif kind == "rt" and step == "rating" and value.isdigit() and int(value) in RATINGS:
-            ev.rating, ev.step = int(value), "comment"
-        elif kind == "vo" and step == "vol" and value in ("yes", "no"):
-            ev.volunteer, ev.step, ev.completed_at = value == "yes", None, utcnow()
-        elif kind == "sk" and step == value and (step == "comment" or step[:2] == "ev"):
-            _advance_text(ev, step, None, count)
-        else:
-            return None
-        await pause_open(session, person_id, keep_eval=ev.id)
-        await session.flush()
-        return _view(ev, course, card)
-
-
-def _advance_text(ev: Evaluation, step: str, text: str | None, count: int) -> None:
-    if step == "comment":
-        ev.comment = text
-        _finish_or_volunteer(ev)
-        return
-    index = int(step[2:])
-    _set_result(ev, index, evidence=text)
-    ev.step = _after_action(index, count)
-
-
-def _waiting(model, person_id: int) -> ColumnElement[bool]:
-    return exists().where(
-        model.person_id == person_id,
-        model.completed_at.is_(None),
-        model.step.is_not(None),
-        model.step.not_like(PAUSED + "%"),
-    )
-
-
-def waiting_for_text(person_id: int) -> ColumnElement[bool]:
-    """EXISTS: an evaluation or survey of the person waits for an answer (text router)."""
-    return or_(_waiting(Evaluation, person_id), _waiting(SurveyResponse, person_id))
-
-
-async def active_row(session, model, person_id: int):
-    """The person's evaluation or survey row waiting for an answer now (not paused), if any."""
-    return await session.scalar(
-        select(model).where(
-            model.person_id == person_id,
-            model.completed_at.is_(None),
-            model.step.is_not(None),
-            model.step.not_like(PAUSED + "%"),
-        )
-    )
-
-
-async def answer_text(person_id: int, text: str) -> Answered | None:
-    """Typed text for the active evaluation; None when none is active.
-
-    At a button question the view comes back with Problem("buttons"), so the handler re-asks.
-    """
-    async with session_scope() as session:
-        ev = await active_row(session, Evaluation, person_id)
-        if ev is None:
-            return None
-        course = await session.get(Course, ev.course_id)
-        card = await _postcard(session, person_id, ev.course_id)
-        step = ev.step or ""
-        if step != "comment" and not step.startswith("ev"):
-            return Answered(_view(ev, course, card), Problem("buttons"))
-        value = clean(text)
-        problem = check_length(value, EVIDENCE_LIMIT if step != "comment" else COMMENT_LIMIT)
-        if problem is None:
-            _advance_text(ev, step, value, len(_actions(card)))
-            await session.flush()
-        return Answered(_view(ev, course, card), problem)
-
-
-async def pause(person_id: int) -> int | None:
-    """/cancel: stop answering, the answers kept; the paused evaluation's course id, or None."""
-    async with session_scope() as session:
-        ev = await active_row(session, Evaluation, person_id)
-        if ev is None:
-            return None
-        ev.step = PAUSED + ev.step
-        return ev.course_id
+    found = question(kind, value)
+    if found is None:
+        return None
+    return await engine.answer_press(EVALUATION, person_id, eval_id, *found)
 
 
 async def volunteers(course_id: int) -> list[VolunteerView]:

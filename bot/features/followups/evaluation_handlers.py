@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import CallbackQuery, Chat, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.clock import utcnow
+from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
+from bot.core.forms import engine, routing
+from bot.core.forms.spec import Answer
+from bot.core.forms.steps import Step
 from bot.core.registry import CommandInfo, add_command
-from bot.core.textrouter import add_canceller, add_text_consumer
-from bot.features.applications.form import problem_text
 from bot.features.applications.rules import local_today
 from bot.features.followups import evaluation, survey
 from bot.features.followups import evaluation_keyboards as kb
@@ -35,11 +36,11 @@ def _month(target: str) -> str:
 
 def eval_question(view: evaluation.EvalView):
     """The text and buttons of the question the evaluation waits for."""
-    step, total = view.current or "", len(view.actions)
-    if step[:2] in ("st", "ev") and step[2:].isdigit() and int(step[2:]) < total:
-        i = int(step[2:])
+    at, total = view.at or Step(""), len(view.actions)
+    if at.key in ("st", "ev") and at.n is not None and at.n < total:
+        i = at.n
         action = view.actions[i]
-        if step.startswith("st"):
+        if at.key == "st":
             text = _(
                 "Action {n} of {total}: {action}\nTarget: {month}\n\nHow far have you got with it?"
             ).format(n=i + 1, total=total, action=action.text, month=_month(action.target))
@@ -48,19 +49,19 @@ def eval_question(view: evaluation.EvalView):
             "In one line, what shows your progress on this action (a decision, a document, a "
             "project, a figure)? Up to 500 characters. You may skip this question."
         )
-        return text, kb.skip_keyboard("ev", view.id, step)
-    if step == "rating":
+        return text, kb.skip_keyboard("ev", view.id, at.body)
+    if at.key == "rating":
         text = _(
             "How useful has the course been in your work? "
             "Please choose from 1 (not useful) to 5 (very useful)."
         )
         return text, kb.rating_keyboard(view.id)
-    if step == "comment":
+    if at.key == "comment":
         text = _(
             "Is there anything else you would like to tell us about applying what you learned? "
             "Up to 1,000 characters. You may skip this question."
         )
-        return text, kb.skip_keyboard("ev", view.id, step)
+        return text, kb.skip_keyboard("ev", view.id, at.body)
     text = _(
         "At the programme's International Training Forum, alumni present how they applied "
         "Seoul's policies in their cities. Would you present your case at the forum?"
@@ -70,7 +71,7 @@ def eval_question(view: evaluation.EvalView):
 
 def survey_question(view: survey.SurveyView):
     """The text and buttons of the question the survey waits for."""
-    step = view.current or ""
+    step = view.at.key if view.at else ""
     if step in survey.ITEMS:
         text = _(
             "{i}/{n}. {item}: how satisfied are you? 1 = very dissatisfied, 5 = very satisfied."
@@ -109,27 +110,10 @@ async def _send_survey(chat: Chat, view: survey.SurveyView) -> None:
     await chat.send_message(text, reply_markup=markup)
 
 
-async def _refuse(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer valid."), show_alert=True)
-
-
-async def _close(query: CallbackQuery, chosen: str) -> None:
-    """Keep the answered question in the chat with the answer under it, without its buttons."""
-    await query.answer()
-    message = query.message
-    try:
-        if message is not None and getattr(message, "text", None):
-            await query.edit_message_text(f"{message.text}\n\n→ {chosen}", reply_markup=None)
-        else:
-            await query.edit_message_reply_markup(reply_markup=None)
-    except BadRequest:
-        pass  # an old message can no longer be edited; the answer is stored all the same
-
-
 async def _open_eval(query: CallbackQuery, chat: Chat, person_id: int, course_id: int) -> None:
     result = await evaluation.begin(person_id, course_id)
     if result.outcome == "invalid":
-        await _refuse(query)
+        await stale(query)
         return
     await query.answer()
     title = pick(result.title or {})
@@ -163,28 +147,26 @@ async def _open_eval(query: CallbackQuery, chat: Chat, person_id: int, course_id
     await _send_eval(chat, view)
 
 
-async def ev_button(update: Update, context: BotContext) -> None:
-    """Every `ev:` button: decode, let the service check it, then render the next question."""
+@on_press(kb.EV)
+async def ev_button(update: Update, context: BotContext, press: Press) -> None:
+    """Every `ev:` button, decoded once: the engine checks it, then the next question."""
     query, chat, user = update.callback_query, update.effective_chat, context.user
     assert query is not None and chat is not None and user is not None
-    press = kb.parse(query.data)
-    if press is None or press.flow != "ev" or press.action == "sc":
-        await _refuse(query)
-        return
     if press.action == "go":
-        await _open_eval(query, chat, user.person_id, press.id)
+        await _open_eval(query, chat, user.person_id, press.course)
         return
-    view = await evaluation.choose(user.person_id, press.id, press.action, press.value)
+    value = f"{press.index}:{press.value}" if press.action == "st" else str(press.value)
+    view = await evaluation.choose(user.person_id, press.eval, press.action, value)
     if view is None:
-        await _refuse(query)
+        await stale(query)
         return
     if press.action == "st":
-        chosen = kb.status_label(press.value.split(":")[1])
+        chosen = kb.status_label(press.value)
     elif press.action == "vo":
         chosen = _("Yes") if press.value == "yes" else _("No")
     else:
-        chosen = _("Skip") if press.action == "sk" else press.value
-    await _close(query, chosen)
+        chosen = _("Skip") if press.action == "sk" else value
+    await routing.close(query, chosen)
     await _send_eval(chat, view)
 
 
@@ -192,7 +174,7 @@ async def _open_survey(query, chat: Chat, person_id: int, course_id: int) -> Non
     result = await survey.begin(person_id, course_id)
     if result.outcome == "invalid" or result.view is None:
         if query is not None:
-            await _refuse(query)
+            await stale(query)
         return
     if query is not None:
         await query.answer()
@@ -216,28 +198,25 @@ async def _open_survey(query, chat: Chat, person_id: int, course_id: int) -> Non
     await _send_survey(chat, result.view)
 
 
-async def sv_button(update: Update, context: BotContext) -> None:
+@on_press(kb.SV)
+async def sv_button(update: Update, context: BotContext, press: Press) -> None:
     """Every `sv:` button: open, score or skip the comment."""
     query, chat, user = update.callback_query, update.effective_chat, context.user
     assert query is not None and chat is not None and user is not None
-    press = kb.parse(query.data)
-    if press is None or press.flow != "sv" or press.action not in ("go", "sc", "sk"):
-        await _refuse(query)
-        return
     if press.action == "go":
-        await _open_survey(query, chat, user.person_id, press.id)
+        await _open_survey(query, chat, user.person_id, press.course)
         return
-    if press.action == "sc" and press.value.count(":") == 1:
-        item, value = press.value.split(":")
-        view = await survey.score(user.person_id, press.id, item, value)
-    elif press.action == "sk" and not press.value:
-        view, value = await survey.skip_comment(user.person_id, press.id), _("Skip")
+    if press.action == "sc":
+        question, value, chosen = Step(press.item), str(press.value), str(press.value)
     else:
-        view = None
+        question, value, chosen = Step("comment"), None, _("Skip")
+    view = await engine.answer_press(
+        survey.SURVEY, user.person_id, press.response, question, value
+    )
     if view is None:
-        await _refuse(query)
+        await stale(query)
         return
-    await _close(query, value)
+    await routing.close(query, chosen)
     await _send_survey(chat, view)
 
 
@@ -261,50 +240,34 @@ async def survey_command(update: Update, context: BotContext) -> None:
         await chat.send_message(_("Which course would you like to rate?"), reply_markup=markup)
 
 
-async def answer_text(update: Update, context: BotContext) -> bool:
-    """Text consumer: an answer to the evaluation or survey waiting for one; False otherwise."""
-    user, message, chat = context.user, update.effective_message, update.effective_chat
-    if user is None or message is None or chat is None:
-        return False
-    result = await evaluation.answer_text(user.person_id, message.text or "")
-    send = _send_eval
-    if result is None:
-        result, send = await survey.answer_text(user.person_id, message.text or ""), _send_survey
-    if result is None:
-        return False
-    if result.problem is not None:
-        problem = result.problem
-        buttons = problem.code == "buttons"
-        await message.reply_text(
-            _("Please choose one of the buttons.") if buttons else problem_text(problem)
-        )
-    await send(chat, result.view)
-    return True
+async def _asked_eval(chat: Chat, answer: Answer, _env: None) -> None:
+    await _send_eval(chat, answer.view)
 
 
-async def cancel(update: Update, context: BotContext) -> bool:
-    """/cancel: pause the evaluation or survey being answered; the answers are kept."""
-    user, message = context.user, update.effective_message
-    if user is None or message is None:
-        return False
-    course_id, flow = await evaluation.pause(user.person_id), "ev"
-    if course_id is None:
-        course_id, flow = await survey.pause(user.person_id), "sv"
-    if course_id is None:
-        return False
-    await message.reply_text(
-        _("Stopped. Your answers are saved; press “▶️ Continue” when you are ready."),
-        reply_markup=kb.continue_keyboard(flow, course_id),
-    )
-    return True
+async def _asked_survey(chat: Chat, answer: Answer, _env: None) -> None:
+    await _send_survey(chat, answer.view)
+
+
+def _stopped(flow: str):
+    def stopped(course_ids: tuple[int, ...]) -> tuple[str, object]:
+        """/cancel: the answers are kept; ▶️ Continue opens the same course's flow again."""
+        text = _("Stopped. Your answers are saved; press “▶️ Continue” when you are ready.")
+        return text, kb.continue_keyboard(flow, course_ids[0])
+
+    return stopped
+
+
+EVALUATION_UI = routing.Ui(evaluation.EVALUATION, _asked_eval, _stopped("ev"))
+SURVEY_UI = routing.Ui(survey.SURVEY, _asked_survey, _stopped("sv"))
 
 
 def register(app: Application) -> None:
     """Install the evaluation and survey handlers, text consumer and canceller."""
-    app.add_handler(CallbackQueryHandler(ev_button, pattern=r"^ev:"))
-    app.add_handler(CallbackQueryHandler(sv_button, pattern=r"^sv:"))
+    app.add_handler(CallbackQueryHandler(ev_button, pattern=kb.EV.pattern))
+    app.add_handler(CallbackQueryHandler(sv_button, pattern=kb.SV.pattern))
     app.add_handler(CommandHandler("survey", survey_command))
-    # After a waiting application form (20), before /contact and the question answering.
-    add_text_consumer(app, answer_text, order=25, waiting=evaluation.waiting_for_text)
-    add_canceller(app, cancel, order=25)
+    # After a waiting application form (20), before /contact and the question answering;
+    # the evaluation is asked before the survey (the group lets only one wait anyway).
+    routing.install(app, EVALUATION_UI, order=25)
+    routing.install(app, SURVEY_UI, order=25)
     add_command(app, CommandInfo("survey", N_("rate your course"), order=40))

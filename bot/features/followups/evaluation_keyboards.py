@@ -11,11 +11,9 @@ Callback data:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.callbacks import ID, VALUE, WORD, Codec
 from bot.features.followups.evaluation import RATINGS, STATUSES
 from bot.features.followups.survey import ITEMS, SCORES
 from bot.i18n import N_, _
@@ -36,28 +34,16 @@ ITEM_LABELS = {
 }
 assert set(STATUS_LABELS) == set(STATUSES) and set(ITEM_LABELS) == set(ITEMS)
 
-_DATA = re.compile(
-    r"^(?P<flow>ev|sv):(?P<action>go|st|rt|sk|vo|sc):(?P<id>\d{1,12})"
-    r"(?::(?P<value>[a-z0-9_]{1,24}(?::[a-z0-9_]{1,24})?))?$"
-)
-
-
-@dataclass(frozen=True)
-class Press:
-    """Decoded button data: the flow (ev/sv), the action, an id and the rest."""
-
-    flow: str
-    action: str
-    id: int
-    value: str = ""
-
-
-def parse(data: str | None) -> Press | None:
-    """Decode callback data; None for anything malformed."""
-    match = _DATA.match(data or "")
-    if not match or len(data or "") > 64:
-        return None
-    return Press(match["flow"], match["action"], int(match["id"]), match["value"] or "")
+EV = Codec("ev")
+EV_OPEN = EV.action("go", course=ID)
+STATUS = EV.action("st", eval=ID, index=ID, value=WORD)
+RATING = EV.action("rt", eval=ID, value=ID)
+EV_SKIP = EV.action("sk", eval=ID, value=VALUE)  # the step it skips
+VOLUNTEER = EV.action("vo", eval=ID, value=WORD)
+SV = Codec("sv")
+SV_OPEN = SV.action("go", course=ID)
+SCORE = SV.action("sc", response=ID, item=WORD, value=ID)
+SV_SKIP = SV.action("sk", response=ID)
 
 
 def status_label(status: str) -> str:
@@ -77,7 +63,7 @@ def _row(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 def status_keyboard(eval_id: int, index: int) -> InlineKeyboardMarkup:
     """The four statuses of one action, two per row."""
     buttons = [
-        InlineKeyboardButton(status_label(s), callback_data=f"ev:st:{eval_id}:{index}:{s}")
+        InlineKeyboardButton(status_label(s), callback_data=STATUS.data(eval_id, index, s))
         for s in STATUSES
     ]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
@@ -85,14 +71,14 @@ def status_keyboard(eval_id: int, index: int) -> InlineKeyboardMarkup:
 
 def skip_keyboard(flow: str, row_id: int, step: str = "") -> InlineKeyboardMarkup:
     """“Skip” for a typed answer; the step is in the data so an old Skip cannot skip a new one."""
-    data = f"{flow}:sk:{row_id}" + (f":{step}" if step else "")
+    data = EV_SKIP.data(row_id, step) if flow == "ev" else SV_SKIP.data(row_id)
     return _row([InlineKeyboardButton(_("Skip"), callback_data=data)])
 
 
 def rating_keyboard(eval_id: int) -> InlineKeyboardMarkup:
     """1–5 for how useful the course was."""
     return _row(
-        [InlineKeyboardButton(str(n), callback_data=f"ev:rt:{eval_id}:{n}") for n in RATINGS]
+        [InlineKeyboardButton(str(n), callback_data=RATING.data(eval_id, n)) for n in RATINGS]
     )
 
 
@@ -100,8 +86,8 @@ def volunteer_keyboard(eval_id: int) -> InlineKeyboardMarkup:
     """Yes / No to presenting at the forum."""
     return _row(
         [
-            InlineKeyboardButton(_("Yes"), callback_data=f"ev:vo:{eval_id}:yes"),
-            InlineKeyboardButton(_("No"), callback_data=f"ev:vo:{eval_id}:no"),
+            InlineKeyboardButton(_("Yes"), callback_data=VOLUNTEER.data(eval_id, "yes")),
+            InlineKeyboardButton(_("No"), callback_data=VOLUNTEER.data(eval_id, "no")),
         ]
     )
 
@@ -110,7 +96,7 @@ def score_keyboard(response_id: int, item: str) -> InlineKeyboardMarkup:
     """1–5 for one survey item."""
     return _row(
         [
-            InlineKeyboardButton(str(n), callback_data=f"sv:sc:{response_id}:{item}:{n}")
+            InlineKeyboardButton(str(n), callback_data=SCORE.data(response_id, item, n))
             for n in SCORES
         ]
     )
@@ -118,14 +104,21 @@ def score_keyboard(response_id: int, item: str) -> InlineKeyboardMarkup:
 
 def continue_keyboard(flow: str, course_id: int) -> InlineKeyboardMarkup:
     """Continue a paused evaluation or survey later (the same data as the invitation)."""
-    return _row([InlineKeyboardButton(_("▶️ Continue"), callback_data=f"{flow}:go:{course_id}")])
+    return _row(
+        [
+            InlineKeyboardButton(
+                _("▶️ Continue"),
+                callback_data=(EV_OPEN if flow == "ev" else SV_OPEN).data(course_id),
+            )
+        ]
+    )
 
 
 def courses_keyboard(courses: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     """One survey button per course, for /survey when several are open."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(title[:60], callback_data=f"sv:go:{cid}")]
+            [InlineKeyboardButton(title[:60], callback_data=SV_OPEN.data(cid))]
             for cid, title in courses
         ]
     )

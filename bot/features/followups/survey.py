@@ -1,8 +1,8 @@
 """The end-of-course satisfaction survey: five items scored 1–5, then a comment.
 
 Only accepted trainees of a course answer it. Progress lives in the SurveyResponse row: `step`
-is the item awaiting a score, "comment", or None once completed; "paused:" marks a survey that
-is not waiting for typed text (after /cancel or while another flow is answered).
+is the item awaiting a score, "comment", or None once completed. The form engine
+(bot.core.forms) runs it from the declaration below, in one group with the evaluation.
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from bot.clock import utcnow
+from bot.core.forms import engine, steps
+from bot.core.forms.spec import BUTTONS, TAKE, Form, Reading, Turn
+from bot.core.forms.steps import Step
+from bot.core.forms.validate import check_length, clean
 from bot.db import session_scope
 from bot.features.applications.models import Application
-from bot.features.applications.validators import Problem, check_length, clean
-from bot.features.followups.evaluation import PAUSED, active_row, enrolled, pause_open, row_for
+from bot.features.followups.evaluation import GROUP, enrolled, row_for
 from bot.features.followups.models import SurveyResponse
 from bot.features.schedule.models import Course
 
@@ -39,9 +42,14 @@ class SurveyView:
     completed_at: datetime | None
 
     @property
+    def at(self) -> Step | None:
+        """The question awaiting an answer, paused or not; None once completed."""
+        return steps.parse(self.step)
+
+    @property
     def current(self) -> str | None:
-        """The step awaiting an answer, paused or not; None once completed."""
-        return (self.step or "").removeprefix(PAUSED) or None
+        """The step awaiting an answer without its modes ("st0", "comment"); None once done."""
+        return self.at.body if self.at else None
 
 
 @dataclass(frozen=True)
@@ -51,14 +59,6 @@ class Begin:
     outcome: str  # started | resumed | completed | invalid
     view: SurveyView | None = None
     title: dict | None = None
-
-
-@dataclass(frozen=True)
-class Answered:
-    """The survey after typed text; `problem` when it was not taken."""
-
-    view: SurveyView
-    problem: Problem | None = None
 
 
 @dataclass(frozen=True)
@@ -103,87 +103,66 @@ async def begin(person_id: int, course_id: int) -> Begin:
         if row is None:
             row = SurveyResponse(person_id=person_id, course_id=course_id, scores={})
             session.add(row)
-            await session.flush()
             outcome = "started"
-        row.step = (row.step or ITEMS[0]).removeprefix(PAUSED)
-        await pause_open(session, person_id, keep_survey=row.id)
+        await engine.take_up(session, SURVEY, row)
         await session.flush()
         return Begin(outcome, _view(row, course), title)
 
 
-async def _owned(session, person_id: int, response_id: int):
-    row = await session.get(SurveyResponse, response_id)
-    if row is None or row.person_id != person_id or row.completed_at is not None:
-        return None
-    return row, await session.get(Course, row.course_id)
+class SurveyForm(Form):
+    """A course's survey: a score per item, then a comment."""
 
+    model = SurveyResponse
+    first = ITEMS[0]
+    group = GROUP
+    ref = "course_id"  # ▶️ Continue after /cancel reopens the course's survey
 
-def _next(item: str) -> str:
-    i = ITEMS.index(item)
-    return ITEMS[i + 1] if i + 1 < len(ITEMS) else "comment"
+    def open(self) -> ColumnElement[bool]:
+        return SurveyResponse.completed_at.is_(None)
 
+    def is_open(self, row: SurveyResponse) -> bool:
+        return row.completed_at is None
 
-def _finish(row: SurveyResponse, comment: str | None) -> None:
-    row.comment, row.step, row.completed_at = comment, None, utcnow()
+    async def load(self, session, row: SurveyResponse, env) -> Course:
+        return await session.get(Course, row.course_id)
 
+    def view(self, row: SurveyResponse, ctx: Course) -> SurveyView:
+        return _view(row, ctx)
 
-async def score(person_id: int, response_id: int, item: str, value: str) -> SurveyView | None:
-    """A pressed score; None unless it answers the person's current item with 1–5."""
-    async with session_scope() as session:
-        found = await _owned(session, person_id, response_id)
-        if found is None or not value.isdigit() or int(value) not in SCORES:
-            return None
-        row, course = found
-        if item not in ITEMS or (row.step or "").removeprefix(PAUSED) != item:
-            return None
-        # A new dict, so SQLAlchemy sees the JSON column change.
-        row.scores = {**(row.scores or {}), item: int(value)}
-        row.step = _next(item)
-        await pause_open(session, person_id, keep_survey=row.id)
-        await session.flush()
-        return _view(row, course)
+    def text_mode(self, step: Step) -> str:
+        return TAKE if step.key == "comment" else BUTTONS
 
-
-async def skip_comment(person_id: int, response_id: int) -> SurveyView | None:
-    """Finish without a comment; None unless the survey waits for its comment."""
-    async with session_scope() as session:
-        found = await _owned(session, person_id, response_id)
-        if found is None or (found[0].step or "").removeprefix(PAUSED) != "comment":
-            return None
-        row, course = found
-        _finish(row, None)
-        await session.flush()
-        return _view(row, course)
-
-
-async def answer_text(person_id: int, text: str) -> Answered | None:
-    """Typed text for the active survey; None when none is active.
-
-    At a score question the view comes back with Problem("buttons"), so the handler re-asks.
-    """
-    async with session_scope() as session:
-        row = await active_row(session, SurveyResponse, person_id)
-        if row is None:
-            return None
-        course = await session.get(Course, row.course_id)
-        if row.step != "comment":
-            return Answered(_view(row, course), Problem("buttons"))
+    async def read_text(self, turn: Turn, text: str) -> Reading:
         value = clean(text)
         problem = check_length(value, COMMENT_LIMIT)
-        if problem is None:
-            _finish(row, value)
-            await session.flush()
-        return Answered(_view(row, course), problem)
+        return Reading(problem=problem) if problem else Reading({"comment": value})
 
+    async def read_press(self, turn: Turn, value: str | None) -> dict | None:
+        key = turn.step.key
+        if key in ITEMS and value and value.isdigit() and int(value) in SCORES:
+            return {"score": int(value)}
+        return {"comment": None} if key == "comment" and value is None else None  # Skip
 
-async def pause(person_id: int) -> int | None:
-    """/cancel: stop answering, the scores kept; the paused survey's course id, or None."""
-    async with session_scope() as session:
-        row = await active_row(session, SurveyResponse, person_id)
-        if row is None:
+    def store(self, turn: Turn, values: dict) -> None:
+        row = turn.row
+        if "score" in values:
+            # A new dict, so SQLAlchemy sees the JSON column change.
+            row.scores = {**(row.scores or {}), turn.step.key: values["score"]}
+        else:
+            row.comment = values["comment"]
+
+    def after(self, turn: Turn, values: dict) -> Step | None:
+        key = turn.step.key
+        if key not in ITEMS:
             return None
-        row.step = PAUSED + row.step
-        return row.course_id
+        i = ITEMS.index(key)
+        return Step(ITEMS[i + 1]) if i + 1 < len(ITEMS) else Step("comment")
+
+    def finish(self, turn: Turn) -> None:
+        turn.row.completed_at = utcnow()
+
+
+SURVEY = engine.declare(SurveyForm())
 
 
 async def open_surveys(person_id: int, today: date) -> list[OpenSurvey]:

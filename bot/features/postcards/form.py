@@ -1,25 +1,19 @@
-"""The postcard form: its steps, questions, limits, target months and reading one answer.
+"""The postcard form's words and checks: questions, limits, target months, reasons.
 
-A card's `step` is "inspired_by", "action:<n>" (the text of action n), "target:<n>" (its
-month), "more" (add another or stop), "obstacles", "support" or "summary"; "edit:" in front
-while re-answering from the summary, "paused:" in front while the person is not writing.
+Its steps and how answers lead from one to the next are declared in answering.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal
 
-from bot.features.applications import validators
+from bot.core.forms.steps import Step
+from bot.core.forms.validate import Problem, check_length, clean, reason
 from bot.features.postcards import months
 from bot.i18n import N_, Translator, _, babel_locale
 
-PAUSED = "paused:"
-EDIT = "edit:"
-SUMMARY = "summary"
 FIRST = "inspired_by"
 MAX_ACTIONS = 3
 MONTHS_AHEAD = 12  # buttons offer the next 12 months
@@ -37,62 +31,11 @@ LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
-    """A decoded step: its kind, the action number for action/target, and edit mode."""
-
-    kind: str  # inspired_by | action | target | more | obstacles | support | summary
-    n: int = 0
-    editing: bool = False
-    paused: bool = False
-
-    @property
-    def typed(self) -> bool:
-        """True when the step waits for typed text (a month may be typed too)."""
-        return not self.paused and self.kind not in ("more", SUMMARY)
-
-
-def parse_step(step: str | None) -> Step:
-    """Decode a stored step string."""
-    raw = step or FIRST
-    paused = raw.startswith(PAUSED)
-    raw = raw.removeprefix(PAUSED)
-    editing = raw.startswith(EDIT)
-    raw = raw.removeprefix(EDIT)
-    kind, _sep, n = raw.partition(":")
-    return Step(kind, int(n) if n.isdigit() else 0, editing, paused)
-
-
-def make_step(kind: str, n: int = 0, *, editing: bool = False) -> str:
-    """Encode a step (never paused: pausing only adds the prefix)."""
-    body = f"{kind}:{n}" if kind in ("action", "target") else kind
-    return (EDIT if editing else "") + body
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why an answer was not taken: a code and its parameters."""
-
-    code: str  # too_long | empty | month | buttons
-    limit: int = 0
-    length: int = 0
-
-
-def clean(text: str) -> str:
-    """Full-width forms folded, zero-width and bidi controls removed, blanks trimmed: any
-    script and emoji are otherwise kept exactly (the application form's rule)."""
-    return validators.clean(text or "")
-
-
 def check_text(kind: str, raw: str) -> tuple[str | None, Problem | None]:
     """A typed text answer for `kind`, or why it is refused."""
     text = clean(raw)
-    if not text:
-        return None, Problem("empty")
-    limit = LIMITS[kind]
-    if len(text) > limit:
-        return None, Problem("too_long", limit, len(text))
-    return text, None
+    problem = check_length(text, LIMITS[kind])
+    return (None, problem) if problem else (text, None)
 
 
 def add_months(day: date, n: int) -> tuple[int, int]:
@@ -134,24 +77,24 @@ def month_name(value: str | None, locale: str | None = None) -> str:
 def prompt(step: Step, count: int, today: date) -> str:
     """The question for a step, in the current language (`count`: actions written so far;
     `today` for the example month)."""
-    if step.kind == "inspired_by":
+    if step.key == "inspired_by":
         return _(
             "Which Seoul policy or practice inspired you most during this course? "
             "(up to {limit} characters)"
         ).format(limit=LIMITS["inspired_by"])
-    if step.kind == "action":
+    if step.key == "action":
         return _(
             "Action {n} of up to {max}: what concrete step will you take in your city? "
             "(up to {limit} characters)"
         ).format(n=step.n, max=MAX_ACTIONS, limit=LIMITS["action"])
-    if step.kind == "target":
+    if step.key == "target":
         return _(
             "By which month do you plan to complete action {n}? Choose a month or type it, "
             "e.g. {example}."
         ).format(n=step.n, example=example_month(today))
-    if step.kind == "more":
+    if step.key == "more":
         return _("Would you like to add another action?")
-    if step.kind == "obstacles":
+    if step.key == "obstacles":
         return _(
             "What obstacles do you expect when putting your plan into practice? "
             "(up to {limit} characters)"
@@ -164,23 +107,14 @@ def prompt(step: Step, count: int, today: date) -> str:
 
 def problem_text(problem: Problem, today: date) -> str:
     """Why an answer was refused, in the current language (`today` for the example month)."""
-    if problem.code == "too_long":
-        loc = babel_locale()
-        return _(
-            "This answer is too long: the limit is {limit} characters and yours has {length}. "
-            "Please shorten it and send it again."
-        ).format(
-            limit=format_decimal(problem.limit, locale=loc),
-            length=format_decimal(problem.length, locale=loc),
-        )
+    if problem.code == "closed":
+        return _("The time for writing this postcard has ended, so this answer was not saved.")
     if problem.code == "month":
         return _(
             "Please choose a month with the buttons or type it, e.g. {example} (from this "
             "month up to five years ahead)."
         ).format(example=example_month(today))
-    if problem.code == "buttons":
-        return _("Please choose one of the buttons.")
-    return _("Please type your answer.")
+    return reason(problem)
 
 
 def label(key: str, tr: Translator | None = None) -> str:

@@ -9,14 +9,18 @@ from telegram import CallbackQuery, Chat, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.clock import utcnow
+from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
+from bot.core.forms import engine, routing
+from bot.core.forms.spec import Answer
+from bot.core.forms.steps import SUMMARY, Step
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
-from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.applications.rules import local_today
 from bot.features.postcards import form, service
 from bot.features.postcards import keyboards as kb
+from bot.features.postcards.answering import FORM, Env
 from bot.features.postcards.render import render_postcard
-from bot.features.postcards.service import CardView
+from bot.features.postcards.views import CardView
 from bot.i18n import N_, _, current_locale, fmt_date
 
 
@@ -46,15 +50,15 @@ def summary_text(card: CardView) -> str:
 async def ask(chat: Chat, card: CardView, today) -> None:
     """Send what the card waits for: the current question, or the summary."""
     at = card.at
-    if at.kind == form.SUMMARY:
+    if at.key == SUMMARY:
         await chat.send_message(summary_text(card), reply_markup=kb.summary_keyboard(card))
         return
     markup = None
-    if at.kind == "target":
+    if at.key == "target":
         markup = kb.months_keyboard(card.id, at.n, today)
-    elif at.kind == "more":
+    elif at.key == "more":
         markup = kb.more_keyboard(card.id)
-    elif at.kind == "support":
+    elif at.key == "support":
         markup = kb.skip_keyboard(card.id)
     await chat.send_message(form.prompt(at, len(card.actions), today), reply_markup=markup)
 
@@ -118,41 +122,23 @@ async def open_card(chat: Chat, context: BotContext, course_id: int) -> bool:
     return True
 
 
-async def form_text(update: Update, context: BotContext) -> bool:
-    """Text consumer: the answer a card waits for; False when no card waits for text."""
-    user, message, chat = context.user, update.effective_message, update.effective_chat
-    if user is None or message is None or chat is None:
-        return False
-    today = _today(context)
-    result = await service.answer_text(user.person_id, message.text or "", today, user.locale)
-    if result is None:
-        return False
-    if result.problem is not None and result.problem.code == "closed":
-        await message.reply_text(
-            _("The time for writing this postcard has ended, so this answer was not saved.")
-        )
-        return True
-    if result.problem is not None:
-        await message.reply_text(form.problem_text(result.problem, today))
-    await ask(chat, result.card, today)
-    return True
+def _env(context: BotContext) -> Env:
+    assert context.user is not None
+    return Env(_today(context), context.user.locale)
 
 
-async def cancel_form(update: Update, context: BotContext) -> bool:
-    """/cancel: stop writing; everything written so far is kept."""
-    user = context.user
-    if user is None or update.effective_message is None:
-        return False
-    if not await service.pause(user.person_id):
-        return False
-    await update.effective_message.reply_text(
-        _("Stopped. Your postcard is kept as it is; send /postcard to continue.")
-    )
-    return True
+async def _asked(chat: Chat, answer: Answer, env: Env) -> None:
+    await ask(chat, answer.view, env.today)
 
 
-async def _refuse(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer valid."), show_alert=True)
+def _stopped(_refs: tuple) -> tuple[str, None]:
+    """/cancel: everything written so far is kept."""
+    return _("Stopped. Your postcard is kept as it is; send /postcard to continue."), None
+
+
+UI = routing.Ui(
+    FORM, _asked, _stopped, env=_env, problem=lambda p, env: form.problem_text(p, env.today)
+)
 
 
 async def send_picture(chat: Chat, context: BotContext, course_id: int, *, as_file=False):
@@ -176,7 +162,7 @@ async def _save(query: CallbackQuery, chat: Chat, context: BotContext, card_id: 
     today = _today(context)
     result = await service.save(context.user.person_id, card_id, today)
     if result is None or result.card is None:
-        await _refuse(query)
+        await stale(query)
         return
     await query.answer()
     if result.outcome == "incomplete":
@@ -196,51 +182,51 @@ async def _save(query: CallbackQuery, chat: Chat, context: BotContext, card_id: 
     await send_picture(chat, context, result.card.course_id)
 
 
-async def button(update: Update, context: BotContext) -> None:
-    """Every `pc:` button: decode, let the service check ownership and timing, then render."""
+@on_press(kb.CB)
+async def button(update: Update, context: BotContext, press: Press) -> None:
+    """Every `pc:` button, decoded once: the engine and service check ownership and timing."""
     query, user, chat = update.callback_query, context.user, update.effective_chat
     assert query is not None and user is not None and chat is not None
-    press, today, pid = kb.parse(query.data), _today(context), user.person_id
-    if press is None:
-        await _refuse(query)
-        return
+    env, pid = _env(context), user.person_id
     if press.action == "c":
-        await (query.answer() if await open_card(chat, context, press.id) else _refuse(query))
+        await (query.answer() if await open_card(chat, context, press.course) else stale(query))
         return
     if press.action == "save":
-        await _save(query, chat, context, press.id)
+        await _save(query, chat, context, press.card)
         return
     if press.action == "file":
-        if await service.card_for(pid, press.id) is None:
-            await _refuse(query)
+        if await service.card_for(pid, press.course) is None:
+            await stale(query)
             return
         await query.answer()
-        await send_picture(chat, context, press.id, as_file=True)
+        await send_picture(chat, context, press.course, as_file=True)
         return
-    if press.action == "m":
-        card = await service.choose_month(pid, press.id, press.n, press.value, today)
-    elif press.action in ("add", "done"):
-        card = await service.more(pid, press.id, press.action == "add", today)
-    elif press.action == "skip":
-        card = await service.skip_support(pid, press.id, today)
-    else:
-        card = await service.start_edit(pid, press.id, press.value, today)
+    if press.action == "e":
+        card = await engine.start_edit(FORM, pid, press.card, press.key, env)
+    elif press.action == "m":
+        question = Step("target", press.n)
+        card = await engine.answer_press(FORM, pid, press.card, question, press.month, env)
+    else:  # add | done at "more", skip at "support"
+        question, value = (
+            (Step("support"), None) if press.action == "skip" else (Step("more"), press.action)
+        )
+        card = await engine.answer_press(FORM, pid, press.card, question, value, env)
     if card is None:
-        await _refuse(query)
+        await stale(query)
         return
-    await query.answer()
-    if press.action != "e":
-        await query.edit_message_reply_markup(reply_markup=None)
-    await ask(chat, card, today)
+    if press.action == "e":
+        await query.answer()
+    else:
+        await routing.close(query)
+    await ask(chat, card, env.today)
 
 
 def register(app: Application) -> None:
     """Install this feature's handlers."""
     app.add_handler(CommandHandler("postcard", postcard_command))
     app.add_handler(CallbackQueryHandler(postcard_command, pattern=r"^menu:postcard$"))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^pc:"))
+    app.add_handler(CallbackQueryHandler(button, pattern=kb.CB.pattern))
     # After a waiting application form (20), before /contact and the questions.
-    add_text_consumer(app, form_text, order=30, waiting=service.waiting_for_text)
-    add_canceller(app, cancel_form, order=30)
+    routing.install(app, UI, order=30)
     add_command(app, CommandInfo("postcard", N_("my action-plan postcard"), order=40))
     add_menu_item(app, MenuItem("postcard", N_("✉️ My action plan"), order=40))
