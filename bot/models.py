@@ -2,6 +2,7 @@
 
 from bot.core.models import AuditEntry, City, Organisation, Person, PersonRole
 from bot.core.outbox import OutboxMessage
+from bot.core.refdata import RefVersion
 from bot.core.sendbudget import SendBudget
 from bot.db import Base
 from bot.features.applications.models import Application
@@ -39,6 +40,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Postcard",
+    "RefVersion",
     "ResultPlace",
     "RoleInvite",
     "SendBudget",

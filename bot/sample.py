@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.qa.knowledge import CACHE, import_knowledge, load_bundled
+from bot.features.qa.knowledge import import_knowledge, load_bundled
 from bot.features.schedule.importer import import_programme, load_sample
 from bot.features.schedule.week import import_week, load_week_file
 
@@ -16,5 +16,4 @@ async def import_sample(tz: str = "Asia/Seoul") -> dict[str, int]:
         changed["course sessions written"] = sessions
     lexicon, faq = load_bundled()
     changed |= {f"{k} added": v for k, v in (await import_knowledge(lexicon, faq)).items() if v}
-    CACHE.invalidate()
     return changed

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -59,7 +60,7 @@ def _pg_name(suffix: str) -> str:
 
 async def _build(url: str, with_sample: bool) -> None:
     """Create the schema (and load the sample) in the empty database at `url`."""
-    from bot.features.qa.knowledge import CACHE
+    from bot.core import refdata
     from bot.sample import import_sample
 
     engine = db.init_db(url)
@@ -70,7 +71,7 @@ async def _build(url: str, with_sample: bool) -> None:
             await import_sample()
     finally:
         await db.dispose_db()
-        CACHE.invalidate()
+        refdata.clear()
 
 
 @pytest.fixture(scope="session")
@@ -165,9 +166,6 @@ async def database(
     It is a copy of the sample template when the test (or a fixture it uses) asks for
     `sample`, else of the bare schema.
     """
-    from bot.features.qa.knowledge import CACHE
-
-    CACHE.invalidate()  # the answering cache must not carry another test's catalogue
     kind = "sample" if "sample" in request.fixturenames else "schema"
     if PG_URL:
         url = _pg_url(templates[kind])
@@ -245,7 +243,7 @@ def cli(
     """
     from bot.cli import main
     from bot.config import get_settings
-    from bot.features.qa.knowledge import CACHE
+    from bot.core import refdata
 
     base = {
         "DATABASE_URL": empty_url,
@@ -262,7 +260,7 @@ def cli(
             for name, value in {**base, **(extra or {})}.items():
                 env.setenv(name, value)
             get_settings.cache_clear()
-            CACHE.invalidate()  # as a new process would start
+            refdata.clear()  # as a new process would start
             try:
                 main(list(args))
                 code = 0
@@ -277,3 +275,30 @@ def cli(
         return CliResult(code, out.out, out.err)
 
     return call
+
+
+@pytest.fixture
+def count_queries(database: str) -> Callable[[], Any]:
+    """Count the SQL statements the bot sends: `with count_queries() as sql: ...`.
+
+    `sql` is the list of statements sent inside the block (BEGIN/COMMIT are not statements).
+    """
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        sent: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            sent.append(statement)
+
+        engine = db.get_engine().sync_engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield sent
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot, TypeHandler
 
 from bot.config import Settings
+from bot.core import textrouter
 from bot.core.botdata import BotData
 from bot.core.people import UserCtx, touch_person
 from bot.i18n import _, map_language_code, set_locale
@@ -48,6 +49,7 @@ async def load_user(update: Update, context: BotContext) -> None:
             language_code=tg_user.language_code,
             default_locale=settings.default_locale,
             admin_ids=frozenset(settings.admin_ids),
+            waiting=textrouter.predicates(context.application, update),
         )
     except (OperationalError, DBAPIError, OSError) as exc:
         # The database is down: say so in the user's Telegram language and stop this update.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from bot.clock import utcnow
 from bot.core.models import Person, PersonRole
+from bot.core.refdata import seen, version_column
 from bot.db import session_scope
 from bot.i18n import ALL_LOCALES, map_language_code
 
@@ -24,18 +27,14 @@ class UserCtx:
     locale_confirmed: bool
     timezone: str | None
     roles: frozenset[str]  # what they may do is bot.core.authz's to say
-
-
-async def _roles(session, person: Person, admin_ids: frozenset[int]) -> frozenset[str]:
-    rows = await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person.id))
-    roles = set(rows)
-    if person.telegram_id in admin_ids:
-        roles.add("staff")
-    return frozenset(roles)
+    # The text router's predicates, in registration order, when this update is private text.
+    waiting: tuple[bool, ...] | None = None
 
 
 # last_seen_at serves retention (years), so minutes of precision are plenty.
 LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+# A predicate over the person's id column: "this person has something waiting for text".
+Waiting = Callable[[Any], ColumnElement[bool]]
 
 
 async def touch_person(
@@ -47,36 +46,39 @@ async def touch_person(
     language_code: str | None = None,
     default_locale: str = "en",
     admin_ids: frozenset[int] = frozenset(),
+    waiting: Sequence[Waiting] = (),
 ) -> UserCtx:
-    """Find or create the person behind a Telegram user and refresh what Telegram tells us."""
+    """Find or create the person behind a Telegram user and refresh what Telegram tells us.
+
+    One statement reads the person, their roles, the reference data counter and the
+    `waiting` predicates; a second writes only when something changed (a new person, a new
+    name, last seen more than LAST_SEEN_RESOLUTION ago).
+    """
+    columns = (Person, PersonRole.role, version_column(), *(w(Person.id) for w in waiting))
+    query = (
+        select(*columns)
+        .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.telegram_id == telegram_id)
+    )
     async with session_scope() as session:
-        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
-        if person is None:
+        rows = (await session.execute(query)).all()
+        if rows:
+            person, version = rows[0][0], rows[0][2]
+            roles = {row[1] for row in rows if row[1] is not None}
+            flags = tuple(any(bool(row[3 + i]) for row in rows) for i in range(len(waiting)))
+        else:
             guessed = map_language_code(language_code, default_locale)
             if telegram_id in admin_ids and language_code is None:
                 guessed = "ko"
             person = Person(telegram_id=telegram_id, locale=guessed)
             session.add(person)
-        now = utcnow()
-        fresh = {
-            "first_name": first_name,
-            "last_name": last_name,
-            "username": username,
-            "telegram_language": language_code,
-        }
-        # Write only what changed: most updates change nothing, and a write (a commit, on
-        # SQLite an fsync) per update was the largest single cost of handling one.
-        for field, value in fresh.items():
-            if getattr(person, field) != value:
-                setattr(person, field, value)
-        seen = person.last_seen_at
-        if seen is None or now - seen >= LAST_SEEN_RESOLUTION:
-            person.last_seen_at = now
-        if person.blocked_at is not None:
-            # A person who writes to us again has evidently unblocked the bot.
-            person.blocked_at = None
+            # A new person has nothing waiting; the first cached read checks the counter.
+            version, roles, flags = None, set(), (False,) * len(waiting)
+        _refresh(person, first_name, last_name, username, language_code)
         await session.flush()
-        roles = await _roles(session, person, admin_ids)
+        if telegram_id in admin_ids:
+            roles.add("staff")
+        seen((version or 0) if rows else None)
         return UserCtx(
             person_id=person.id,
             telegram_id=telegram_id,
@@ -84,8 +86,30 @@ async def touch_person(
             locale=person.locale,
             locale_confirmed=person.locale_confirmed,
             timezone=person.timezone,
-            roles=roles,
+            roles=frozenset(roles),
+            waiting=flags if waiting else None,
         )
+
+
+def _refresh(person: Person, first_name, last_name, username, language_code) -> None:
+    """Write only what changed: most updates change nothing, and a write (a commit, on
+    SQLite an fsync) per update was the largest single cost of handling one."""
+    fresh = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "username": username,
+        "telegram_language": language_code,
+    }
+    for field, value in fresh.items():
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+    now = utcnow()
+    seen_at = person.last_seen_at
+    if seen_at is None or now - seen_at >= LAST_SEEN_RESOLUTION:
+        person.last_seen_at = now
+    if person.blocked_at is not None:
+        # A person who writes to us again has evidently unblocked the bot.
+        person.blocked_at = None
 
 
 async def set_person_locale(telegram_id: int, locale: str) -> bool:

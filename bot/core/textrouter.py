@@ -15,17 +15,22 @@ whenever the consumer might take the text); the consumer still decides.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.core.context import BotContext
+from bot.core.people import Waiting
 from bot.db import session_scope
 from bot.i18n import _
 
-Consumer = Callable[[Update, BotContext], Awaitable[bool]]
-Waiting = Callable[[int], ColumnElement[bool]]  # person id -> EXISTS(...)
+if TYPE_CHECKING:  # the context module loads the predicates through this one
+    from bot.core.context import BotContext
+
+Consumer = Callable[[Update, "BotContext"], Awaitable[bool]]
+# What the router handles: private text that is not a command.
+PRIVATE_TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
 
 def add_text_consumer(
@@ -33,6 +38,18 @@ def add_text_consumer(
 ) -> None:
     """Offer private text to `consumer`; lower `order` is asked first (see module doc)."""
     app.bot_data.text_consumers.append((order, consumer, waiting))
+
+
+def _consumers(app: Application) -> list[tuple[int, Consumer, Waiting | None]]:
+    return sorted(app.bot_data.text_consumers, key=lambda c: c[0])
+
+
+def predicates(app: Application, update: Update) -> list[Waiting]:
+    """The waiting predicates to evaluate with the sender (none unless the router will run),
+    so the per-update context reads them in its one statement."""
+    if not PRIVATE_TEXT.check_update(update):
+        return []
+    return [w for _o, _c, w in _consumers(app) if w is not None]
 
 
 async def waiting_flags(person_id: int, predicates: list[Waiting]) -> list[bool]:
@@ -46,9 +63,13 @@ async def waiting_flags(person_id: int, predicates: list[Waiting]) -> list[bool]
 
 async def route_text(update: Update, context: BotContext) -> None:
     """Give the message to the first consumer that takes it."""
-    consumers = sorted(context.bot_data.text_consumers, key=lambda c: c[0])
-    predicates = [w for _o, _c, w in consumers if w is not None]
-    flags = iter(await waiting_flags(context.user.person_id, predicates) if context.user else [])
+    consumers = _consumers(context.application)
+    user = context.user
+    if user is not None and user.waiting is not None:
+        flags: Any = iter(user.waiting)
+    else:
+        waiting = [w for _o, _c, w in consumers if w is not None]
+        flags = iter(await waiting_flags(user.person_id, waiting) if user else [])
     for _order, consumer, waiting in consumers:
         if waiting is not None and context.user is not None and not next(flags):
             continue
@@ -74,6 +95,4 @@ async def cancel(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:
     """Install /cancel and the router for private text messages (commands excluded)."""
     app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, route_text)
-    )
+    app.add_handler(MessageHandler(PRIVATE_TEXT, route_text))

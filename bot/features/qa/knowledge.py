@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from bot.core.refdata import watch
 from bot.db import session_scope
 from bot.features.qa.models import FaqAnswer, LexiconEntry
 
+# The lexicon and the FAQ answers are reference data (bot/core/refdata.py).
+watch(FaqAnswer, LexiconEntry)
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
 
 
@@ -92,38 +94,9 @@ async def set_answer(intent: str, locale: str, text: str, person_id: int | None)
             session.add(row)
         row.answer = {**row.answer, locale: text}
         row.updated_by = person_id
-    CACHE.invalidate()
 
 
 async def clear_lexicon() -> None:
     """Remove every lexicon row (tests and re-seeding)."""
     async with session_scope() as session:
         await session.execute(delete(LexiconEntry))
-    CACHE.invalidate()
-
-
-class _Cache:
-    """A time-boxed cache: answers stay fast, and staff edits on another instance show up
-    within `max_age` seconds without any cross-process signalling."""
-
-    def __init__(self, max_age: float = 30.0) -> None:
-        self.max_age = max_age
-        self._value: object | None = None
-        self._at = 0.0
-
-    def get(self) -> object | None:
-        """The cached value while it is fresh."""
-        if self._value is not None and time.monotonic() - self._at < self.max_age:
-            return self._value
-        return None
-
-    def put(self, value: object) -> None:
-        """Store a freshly loaded value."""
-        self._value, self._at = value, time.monotonic()
-
-    def invalidate(self) -> None:
-        """Forget the value (after a local edit or an import)."""
-        self._value = None
-
-
-CACHE = _Cache()

@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
+from bot.core.refdata import cached
 from bot.features.places import Index
 from bot.features.qa import render
 from bot.features.qa import render_kinds as kinds
 from bot.features.qa.eligibility import Asker, sort_courses, upcoming_year
 from bot.features.qa.intent_model import ensure_model
-from bot.features.qa.knowledge import CACHE, DATA, Knowledge, load_knowledge
+from bot.features.qa.knowledge import DATA, Knowledge, load_knowledge
 from bot.features.qa.nlu import Engine, Lexicon, Understanding
 from bot.features.qa.nlu_text import is_traditional
 from bot.features.qa.places_in_text import cities_in
@@ -67,9 +68,10 @@ class _Brain:
 
 
 async def _brain() -> _Brain:
-    cached = CACHE.get()
-    if isinstance(cached, _Brain):
-        return cached
+    return await cached("qa.brain", _load_brain)
+
+
+async def _load_brain() -> _Brain:
     catalogue, knowledge = await load_catalogue(), await load_knowledge()
     if knowledge.lexicon_rows:
         lexicon = Lexicon.from_rows(knowledge.lexicon_rows)
@@ -79,9 +81,7 @@ async def _brain() -> _Brain:
     engine = Engine(catalogue, lexicon)
     # Trained once per corpus and lexicon (in a child process), then read from disk.
     engine.model = await asyncio.to_thread(ensure_model, engine)
-    brain = _Brain(catalogue, knowledge, engine)
-    CACHE.put(brain)
-    return brain
+    return _Brain(catalogue, knowledge, engine)
 
 
 def seoul_today(tz: str = "Asia/Seoul") -> date:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.clock import utcnow
 from bot.core.models import City, Organisation, Person
+from bot.core.refdata import cached, watch
 from bot.db import session_scope
 from bot.features.schedule.models import Course, CourseCity
 from bot.i18n import pick
@@ -135,7 +136,16 @@ def _view(course: Course, links: list[CourseCity], keys: dict[int, str], orgs: d
     )
 
 
+# Courses, partners and cities are reference data: read once per change, not per update.
+watch(Organisation, City, Course, CourseCity)
+
+
 async def load_catalogue() -> Catalogue:
+    """Every course, organisation and city (the process's copy, reloaded after a change)."""
+    return await cached("catalogue", _read_catalogue)
+
+
+async def _read_catalogue() -> Catalogue:
     """Read every course, organisation and city into a Catalogue (one transaction)."""
     async with session_scope() as session:
         orgs = list(await session.scalars(select(Organisation)))
