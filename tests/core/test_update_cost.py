@@ -79,3 +79,17 @@ async def test_a_write_in_this_process_shows_at_once(sample):
     assert await load_catalogue() is after  # and cached again
     async with session_scope() as session:
         assert await refdata.current(session) == version + 1
+
+
+async def test_applying_and_answering_the_form_stay_cheap(conv, sample, count_queries):
+    """Starting a draft: context, one read, the insert, pausing other forms; an answer: 3."""
+    await _warm(conv)
+    await conv.send(USER, "/apply")
+    with count_queries() as sql:
+        sent = await conv.press(USER, "ap:new:2018-05")
+    assert any("1/" in (e.text or "") for e in sent)
+    assert len(sql) <= 4, sql
+    with count_queries() as sql:
+        sent = await conv.send(USER, "John Smith")
+    assert sent and "2/" in sent[-1].text
+    assert len(sql) <= 3, sql

@@ -20,8 +20,7 @@ from bot.features.applications.models import Application
 from bot.features.applications.validators import city_spellings
 from bot.features.applications.views import view
 from bot.features.places import Index
-from bot.features.schedule.models import Course
-from bot.features.schedule.service import load_catalogue
+from bot.features.schedule.service import CourseView, load_catalogue
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,13 @@ class ApplicationForm(Form):
     def is_open(self, row: Application) -> bool:
         return row.status == "draft"
 
-    async def load(self, session, row: Application, env) -> Course:
-        return await session.get(Course, row.course_id)
+    async def load(self, session, row: Application, env) -> CourseView:
+        # The process's catalogue copy: no query per answer for what a course is.
+        course = (await load_catalogue()).by_id(row.course_id)
+        assert course is not None  # applications keep their course (foreign key)
+        return course
 
-    def view(self, row: Application, ctx: Course):
+    def view(self, row: Application, ctx: CourseView):
         return view(row, ctx)
 
     def text_mode(self, step: Step) -> str:

@@ -54,11 +54,16 @@ async def owned(session, person_id: int, app_id: int) -> tuple[Application, Cour
     return app, await session.get(Course, app.course_id)
 
 
-async def _accepted(session, course_id: int) -> int:
-    query = select(func.count()).where(
-        Application.course_id == course_id, Application.status == "accepted"
+def _accepted_query(course_id: int):
+    return (
+        select(func.count())
+        .where(Application.course_id == course_id, Application.status == "accepted")
+        .scalar_subquery()
     )
-    return int(await session.scalar(query) or 0)
+
+
+async def _accepted(session, course_id: int) -> int:
+    return int(await session.scalar(select(_accepted_query(course_id))) or 0)
 
 
 async def open_courses(today: date) -> list[CourseView]:
@@ -69,23 +74,25 @@ async def open_courses(today: date) -> list[CourseView]:
 
 async def begin(person_id: int, code: str, today: date, *, waitlist: bool = False) -> Begin:
     """Apply to a course: a new or resumed draft, or the reason it is refused."""
+    course = (await load_catalogue()).by_code(code)
+    if course is None:
+        return Begin("unknown")
     async with session_scope() as session:
-        course = await session.scalar(select(Course).where(Course.code == code))
-        if course is None:
-            return Begin("unknown")
-        existing = await session.scalar(
-            select(Application).where(
-                Application.course_id == course.id, Application.person_id == person_id
-            )
+        # One statement for the person's application to this course and the seats taken.
+        mine = select(Application.id).where(
+            Application.course_id == course.id, Application.person_id == person_id
         )
+        found, accepted = (
+            await session.execute(select(mine.scalar_subquery(), _accepted_query(course.id)))
+        ).one()
+        existing = await session.get(Application, found) if found else None
         if existing is not None and existing.status != "draft":
             return Begin("applied", view(existing, course), course.title)
         state = rules.window(course.status, course.starts, course.apply_until, today)
         if state != "open":
             return Begin(state, title=course.title)
-        if existing is None and not waitlist:
-            if rules.is_full(await _accepted(session, course.id), course.seats):
-                return Begin("full", title=course.title)
+        if existing is None and not waitlist and rules.is_full(int(accepted or 0), course.seats):
+            return Begin("full", title=course.title)
         if existing is not None:
             await engine.take_up(session, FORM, existing)
             await session.flush()

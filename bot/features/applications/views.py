@@ -9,6 +9,7 @@ from bot.core.forms import steps
 from bot.core.forms.steps import Step
 from bot.features.applications.models import Application
 from bot.features.schedule.models import Course
+from bot.features.schedule.service import CourseView
 from bot.i18n import pick
 
 
@@ -39,8 +40,8 @@ class AppView:
         return pick(self.course_title, locale)
 
 
-def view(app: Application, course: Course) -> AppView:
-    """An application as a view, with its course."""
+def view(app: Application, course: Course | CourseView) -> AppView:
+    """An application as a view, with its course (the row, or the catalogue's view)."""
     return AppView(
         id=app.id,
         course_id=course.id,

@@ -110,6 +110,10 @@ class Catalogue:
         """The course with that code."""
         return next((c for c in self.courses if c.code == code), None)
 
+    def by_id(self, course_id: int) -> CourseView | None:
+        """The course with that id."""
+        return next((c for c in self.courses if c.id == course_id), None)
+
 
 def _view(course: Course, links: list[CourseCity], keys: dict[int, str], orgs: dict) -> CourseView:
     return CourseView(
