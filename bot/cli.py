@@ -149,7 +149,7 @@ async def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Send one update through the local Bot API double and print the bot's messages."""
-    from bot.transport.chat import chat_once
+    from bot.dev.chat import chat_once
 
     return await chat_once(args, settings)
 
@@ -213,7 +213,7 @@ async def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Interactive terminal chat on a local SQLite database with the sample data."""
-    from bot.transport.demo import run_demo
+    from bot.dev.demo import run_demo
 
     check_fonts()
     return await run_demo(args, settings)

@@ -115,8 +115,8 @@ def _print(result: TickResult, as_json: bool) -> None:
 async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """`python -m bot tick`: one pass against Telegram, or offline against the chat double."""
     from bot.app import build_application
-    from bot.transport.chat import render, state_paths
-    from bot.transport.harness import conversation
+    from bot.dev.chat import render, state_paths
+    from bot.dev.harness import conversation
 
     now = clock.parse_instant(args.now, settings.timezone) if args.now else utcnow()
     # Rendering and after-send hooks read the clock too: all of them see the same instant.

@@ -11,10 +11,10 @@ from telegram.ext import CommandHandler
 from bot import clock, db
 from bot.core.models import Person
 from bot.core.outbox import OutboxMessage
+from bot.dev.harness import conversation
 from bot.features.handoff import service
 from bot.features.handoff.handlers import offer_handoff
 from bot.features.handoff.models import HandoffQuestion
-from bot.transport.harness import conversation
 from tests.conftest import LIAISON_CHAT
 
 T0 = datetime(2018, 5, 28, 0, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import db
 from bot.core.models import Person
-from bot.transport.harness import conversation
+from bot.dev.harness import conversation
 from tests.conftest import ADMIN_ID, LIAISON_CHAT
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot import clock, db, migrate
 from bot.config import Settings
-from bot.transport.botapi import SentEvent
-from bot.transport.harness import conversation
+from bot.dev.botapi import SentEvent
+from bot.dev.harness import conversation
 
 # Offline, the double hosts a liaison group of its own unless LIAISON_CHAT_ID names one, so
 # "ask a person" works end to end (answer with --chat DEMO_LIAISON_CHAT --reply-to last).
