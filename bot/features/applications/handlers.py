@@ -11,7 +11,14 @@ from bot.core.context import BotContext
 from bot.core.forms import engine, routing
 from bot.core.forms.spec import Answer
 from bot.core.forms.steps import Step
-from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.registry import (
+    CommandInfo,
+    MenuItem,
+    add_card_button,
+    add_command,
+    add_menu_item,
+    add_start_payload,
+)
 from bot.features.applications import form, rules, service
 from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
@@ -20,8 +27,6 @@ from bot.features.applications.answering import FORM, Env
 from bot.features.applications.fit import audience_line, audience_note
 from bot.features.applications.views import AppView
 from bot.features.places import default_index
-from bot.features.schedule.keyboards import add_card_button
-from bot.features.start.handlers import add_start_payload
 from bot.i18n import N_, _, pick
 
 
