@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.core.models import Person
 from bot.core.people import UserCtx
 from bot.db import session_scope
+from bot.features.applications.labels import SENIORITY_LABELS, STATUS_LABELS
 from bot.features.applications.models import Application
 from bot.features.applications.review_common import latin_name, ranked, written_name
 from bot.features.exports.render import FORMATS, Column, Sheet, wall_clock, write_csv, write_xlsx
@@ -35,17 +36,8 @@ COLUMNS = (
     Column("decision_note", N_("Decision note"), 30),
     Column("decided_at", N_("Decided (Seoul time)"), 18, "datetime"),
 )
-STATUS_LABELS = {
-    "submitted": N_("Submitted"),
-    "under_review": N_("Under review"),
-    "accepted": N_("Accepted"),
-    "waitlisted": N_("Waitlisted"),
-    "declined": N_("Declined"),
-    "withdrawn": N_("Withdrawn"),
-}
-SENIORITY_LABELS = {"senior": N_("Senior / managerial"), "working": N_("Working level")}
 
-__all__ = ["COLUMNS", "FORMATS", "SENIORITY_LABELS", "STATUS_LABELS", "application_row"]
+__all__ = ["COLUMNS", "FORMATS", "application_row"]
 
 
 def _label(tr: Translator, labels: dict[str, str], value: str) -> str:

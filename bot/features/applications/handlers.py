@@ -25,6 +25,7 @@ from bot.features.applications import keyboards as kb
 from bot.features.applications import status_handlers as status
 from bot.features.applications.answering import FORM, Env
 from bot.features.applications.fit import audience_line, audience_note
+from bot.features.applications.labels import status_label
 from bot.features.applications.views import AppView
 from bot.features.places import default_index
 from bot.i18n import N_, _, pick
@@ -104,7 +105,7 @@ def _refusal(outcome: str, title: str, app: AppView | None) -> str:
         return _(
             "You have already applied to “{course}”. Status: {status}. "
             "Send /status to see your applications."
-        ).format(course=title, status=kb.status_label(app.status))
+        ).format(course=title, status=status_label(app.status))
     return _(
         "All seats of “{course}” are taken. You can still apply to its waitlist: if a seat "
         "becomes free, the team will offer it to people on the waitlist."

@@ -10,6 +10,7 @@ from bot.core.callbacks import stale
 from bot.core.context import BotContext
 from bot.features.applications import keyboards as kb
 from bot.features.applications import rules, service
+from bot.features.applications.labels import status_label
 from bot.features.applications.service import AppView
 from bot.i18n import _, fmt_date_range
 
@@ -68,7 +69,7 @@ def status_text(apps: list[AppView]) -> str:
         lines += ["", f"• {app.title()}"]
         if app.starts and app.ends:
             lines.append("  " + fmt_date_range(app.starts, app.ends))
-        lines.append("  " + _("Status: {status}").format(status=kb.status_label(app.status)))
+        lines.append("  " + _("Status: {status}").format(status=status_label(app.status)))
         if app.decision_note:
             lines.append("  " + _("Note: {note}").format(note=app.decision_note))
     return "\n".join(lines)

@@ -17,9 +17,8 @@ from bot.features.applications.export import application_row
 from bot.features.applications.models import Application
 from bot.features.applications.review_common import ranked
 from bot.features.exports.render import Column, Sheet, wall_clock
-from bot.features.followups.evaluation_keyboards import ITEM_LABELS
-from bot.features.followups.evaluation_keyboards import STATUS_LABELS as ACTION_STATUS
-from bot.features.followups.handlers import KIND_LABELS, STATE_LABELS
+from bot.features.followups.labels import ITEM_LABELS, KIND_LABELS, STATE_LABELS
+from bot.features.followups.labels import STATUS_LABELS as ACTION_STATUS
 from bot.features.followups.models import Evaluation, SurveyResponse
 from bot.features.followups.schedule import FOLLOWUP_KINDS
 from bot.features.followups.survey import ITEMS

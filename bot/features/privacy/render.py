@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.features.applications.keyboards import status_label
+from bot.features.applications.labels import status_label
 from bot.features.privacy.erase import Erased
 from bot.features.privacy.service import PROGRAMME_TZ, Profile, PurgeReport
 from bot.i18n import _, fmt_date, ngettext, pick
