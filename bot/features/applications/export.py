@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from bot.core.models import Person
 from bot.core.people import UserCtx
+from bot.core.sheets import FORMATS, Column, Sheet, wall_clock, write_csv, write_xlsx
 from bot.db import session_scope
 from bot.features.applications.labels import SENIORITY_LABELS, STATUS_LABELS
 from bot.features.applications.models import Application
 from bot.features.applications.review_common import latin_name, ranked, written_name
-from bot.features.exports.render import FORMATS, Column, Sheet, wall_clock, write_csv, write_xlsx
 from bot.features.schedule.models import Course
 from bot.i18n import N_, Translator, babel_locale, translator
 

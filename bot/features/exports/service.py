@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.people import UserCtx
+from bot.core.sheets import FORMATS, write_csv, write_xlsx
 from bot.db import session_scope
 from bot.features.applications.export import applications_sheet
-from bot.features.exports.render import FORMATS, write_csv, write_xlsx
 from bot.features.exports.sheets import SHEETS, Reader, build_sheet
 from bot.features.schedule.models import Course
 from bot.i18n import babel_locale, translator

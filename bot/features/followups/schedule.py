@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.models import City, Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -213,8 +214,6 @@ async def schedule_nudges(
 
 
 def _view(row: OutboxMessage, person: Person | None, code: str) -> FollowupRow:
-    from bot.features.handoff.render import display_name
-
     return FollowupRow(
         id=row.id,
         kind=row.kind,

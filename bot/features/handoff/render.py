@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.core.models import City, Person
+from bot.core.names import display_name
 from bot.core.outbox_dispatch import OutboxItem, Sender, Skip
 from bot.db import session_scope
 from bot.features.applications.models import Application
@@ -19,12 +20,6 @@ FORWARD = "handoff_forward"
 ANSWER = "handoff_answer"
 TELEGRAM_LIMIT = 4096
 QUOTE_LIMIT = 200
-
-
-def display_name(person: Person) -> str:
-    """The name staff see: passport name if known, else the Telegram name, else the id."""
-    name = person.full_name or " ".join(p for p in (person.first_name, person.last_name) if p)
-    return name.strip() or str(person.telegram_id)
 
 
 def shorten(text: str, limit: int) -> str:

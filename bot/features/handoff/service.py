@@ -16,11 +16,12 @@ from telegram import Bot
 
 from bot.clock import utcnow
 from bot.core.models import Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import DispatchResult, dispatch
 from bot.db import session_scope
 from bot.features.handoff.models import HandoffQuestion
-from bot.features.handoff.render import ANSWER, FORWARD, display_name, senders
+from bot.features.handoff.render import ANSWER, FORWARD, senders
 from bot.features.schedule.models import Course
 
 MAX_QUESTION = 3500
