@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
 
@@ -22,9 +23,12 @@ def freeze(at: datetime | None) -> None:
 
 def parse_instant(text: str, default_tz: str = "Asia/Seoul") -> datetime:
     """Parse an ISO date or datetime; naive values are read in `default_tz`."""
-    from zoneinfo import ZoneInfo
-
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(default_tz))
     return value.astimezone(UTC)
+
+
+def local_today(now: datetime, timezone: str) -> date:
+    """The calendar date at an instant in `timezone` (the programme's: Settings.timezone)."""
+    return now.astimezone(ZoneInfo(timezone)).date()

@@ -20,8 +20,8 @@ from bot.features.applications.models import Application
 from bot.features.applications.validators import city_spellings
 from bot.features.applications.views import view
 from bot.features.places import Index
+from bot.features.schedule.api import load_catalogue
 from bot.features.schedule.models import Course
-from bot.features.schedule.service import load_catalogue
 
 
 @dataclass(frozen=True)

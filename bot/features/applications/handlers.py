@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.clock import utcnow
+from bot.clock import local_today, utcnow
 from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.forms import engine, routing
@@ -32,7 +32,7 @@ from bot.i18n import N_, _, pick
 
 
 def _today(context: BotContext):
-    return rules.local_today(utcnow(), context.settings.timezone)
+    return local_today(utcnow(), context.settings.timezone)
 
 
 def _question(
@@ -275,7 +275,7 @@ def register(app: Application) -> None:
     timezone = app.bot_data.settings.timezone
 
     def card_button(course):
-        today = rules.local_today(utcnow(), timezone)
+        today = local_today(utcnow(), timezone)
         return kb.apply_button(course) if rules.course_window(course, today) == "open" else None
 
     add_card_button(app, card_button)

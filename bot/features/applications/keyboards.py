@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.callbacks import CODE, ID, VALUE, WORD, Codec
 from bot.features.applications import form, form_text
-from bot.features.schedule.service import CourseView
+from bot.features.schedule.api import CourseView
 from bot.i18n import _, babel_locale
 
 CB = Codec("ap")

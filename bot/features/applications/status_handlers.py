@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
 
 from bot.core.callbacks import stale
@@ -11,11 +9,9 @@ from bot.core.context import BotContext
 from bot.features.applications import keyboards as kb
 from bot.features.applications import rules, service
 from bot.features.applications.labels import status_label
+from bot.features.applications.review import promote_waitlist
 from bot.features.applications.service import AppView
 from bot.i18n import _, fmt_date_range
-
-log = logging.getLogger(__name__)
-
 
 # A button that is stale, forged or not this person's (the form's handlers use it too).
 refuse = stale
@@ -51,12 +47,7 @@ async def withdraw_press(
 
 
 async def _promote(course_id: int) -> None:
-    """Offer the freed seat to the waitlist (the staff side's job; tolerated while absent)."""
-    try:
-        from bot.features.applications.review import promote_waitlist
-    except (ImportError, AttributeError):
-        log.info("promote_waitlist is not available yet")
-        return
+    """Offer the freed seat to the waitlist."""
     await promote_waitlist(course_id)
 
 

@@ -12,7 +12,7 @@ from bot.core.authz import require_staff
 from bot.core.people import UserCtx
 from bot.core.sheets import FORMATS, write_csv, write_xlsx
 from bot.db import session_scope
-from bot.features.applications.export import applications_sheet
+from bot.features.applications.api import applications_sheet, list_courses_with_applications
 from bot.features.exports.sheets import SHEETS, Reader, build_sheet
 from bot.features.schedule.models import Course
 from bot.i18n import babel_locale, translator
@@ -140,9 +140,7 @@ async def course_applications_cli(course_code: str, fmt: str, locale: str = "ko"
 
 async def courses_with_applications(actor: UserCtx | None) -> list[tuple[str, dict, int]]:
     """(code, titles, applications) of every course someone applied to, for the bot's menu."""
-    from bot.features.applications import review
-
     return [
         (c.code, dict(c.title or {}), c.total)
-        for c in await review.list_courses_with_applications(require_staff(actor))
+        for c in await list_courses_with_applications(require_staff(actor))
     ]

@@ -14,15 +14,13 @@ from bot.core.models import Person
 from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
 from bot.core.sheets import Column, Sheet, wall_clock
-from bot.features.applications.export import COLUMNS as APPLICATION_COLUMNS
-from bot.features.applications.export import application_row
+from bot.features.applications.api import COLUMNS as APPLICATION_COLUMNS
+from bot.features.applications.api import application_row, ranked
 from bot.features.applications.models import Application
-from bot.features.applications.review_common import ranked
+from bot.features.followups.api import FOLLOWUP_KINDS, ITEMS
 from bot.features.followups.labels import ITEM_LABELS, KIND_LABELS, STATE_LABELS
 from bot.features.followups.labels import STATUS_LABELS as ACTION_STATUS
 from bot.features.followups.models import Evaluation, SurveyResponse
-from bot.features.followups.schedule import FOLLOWUP_KINDS
-from bot.features.followups.survey import ITEMS
 from bot.features.postcards.models import Postcard
 from bot.features.schedule.labels import THEME_LABELS, TYPE_NAMES
 from bot.features.schedule.models import Course

@@ -2,7 +2,7 @@
 
 from bot.features.places.countries import country_of
 from bot.features.places.index import City, Index
-from bot.features.places.names import same_name
+from bot.features.places.names import fold, key, same_name
 from bot.features.places.resolve import (
     Resolution,
     default_index,
@@ -17,6 +17,8 @@ __all__ = [
     "Resolution",
     "country_of",
     "default_index",
+    "fold",
+    "key",
     "place_values",
     "resolve",
     "same_name",

@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.textrouter import add_text_consumer
+from bot.features.handoff.api import contact, offer_handoff
 from bot.features.places import default_index
 from bot.features.qa.service import answer_question, day_reply, seoul_today
 from bot.i18n import N_, set_locale
@@ -46,14 +47,10 @@ async def on_question(update: Update, context: BotContext) -> bool:
     ):
         # "I want to talk to a person": the real question comes next, as after /contact —
         # sending these words to the team would tell them nothing.
-        from bot.features.handoff.handlers import contact
-
         await contact(update, context)
         return True
     await message.reply_text(answer.text)
     if answer.offer_handoff:
-        from bot.features.handoff.handlers import offer_handoff
-
         await offer_handoff(update, context, message.text)
     return True
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
+from bot.features.applications.api import course_for_day
 from bot.features.places import Index
 from bot.features.qa import render
 from bot.features.qa import render_kinds as kinds
@@ -19,8 +20,7 @@ from bot.features.qa.nlu import Engine, Lexicon, Understanding
 from bot.features.qa.nlu_text import is_traditional
 from bot.features.qa.places_in_text import cities_in
 from bot.features.qa.profile import asker_profile
-from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
-from bot.features.schedule.week import course_for_day, sessions_on
+from bot.features.schedule.api import Catalogue, CourseView, load_catalogue, sessions_on
 from bot.i18n import TRAINEE_LOCALES, pick, translator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

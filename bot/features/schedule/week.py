@@ -8,10 +8,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.features.applications.models import Application
 from bot.features.schedule.models import Course, CourseSession
 
 WEEK_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "course_week.json"
@@ -96,30 +95,6 @@ async def import_week(data: dict, tz: str = "Asia/Seoul") -> int:
                 )
                 written += 1
     return written
-
-
-async def course_for_day(day: date, person_id: int | None = None) -> str | None:
-    """The course whose programme a person means on `day`: their accepted course running
-    that day, else any course running that day that has a programme."""
-    async with session_scope() as session:
-        running = and_(Course.starts <= day, Course.ends >= day)
-        if person_id is not None:
-            code = await session.scalar(
-                select(Course.code)
-                .join(Application, Application.course_id == Course.id)
-                .where(
-                    Application.person_id == person_id, Application.status == "accepted", running
-                )
-            )
-            if code:
-                return code
-        return await session.scalar(
-            select(Course.code)
-            .join(CourseSession, CourseSession.course_id == Course.id)
-            .where(running)
-            .order_by(Course.starts)
-            .limit(1)
-        )
 
 
 async def sessions_on(course_code: str, day: date, tz: str = "Asia/Seoul") -> list[SessionView]:
