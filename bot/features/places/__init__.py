@@ -3,7 +3,7 @@
 from bot.features.places.countries import country_of
 from bot.features.places.index import City, Index
 from bot.features.places.names import fold, key, same_name
-from bot.features.places.resolve import (
+from bot.features.places.resolution import (
     Resolution,
     default_index,
     place_values,
