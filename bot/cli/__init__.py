@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot import db
+from bot import clock, db
 from bot.cli.parser import build_parser
 from bot.config import get_settings
 from bot.logs import setup_logging
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = get_settings()
+    clock.set_zone(settings.timezone)
     setup_logging(settings)
 
     async def runner() -> int:

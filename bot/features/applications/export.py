@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from sqlalchemy import select
 
+from bot.clock import programme_zone
 from bot.core.models import Person
 from bot.core.sheets import Column, Sheet, wall_clock
 from bot.db import session_scope
@@ -16,7 +17,6 @@ from bot.features.applications.review_common import latin_name, ranked, written_
 from bot.features.schedule.models import Course
 from bot.i18n import N_, Translator, babel_locale, translator
 
-SEOUL = ZoneInfo("Asia/Seoul")
 COLUMNS = (
     Column("rank", N_("Priority"), 8, "int"),
     Column("status", N_("Status"), 14),
@@ -42,9 +42,15 @@ def _label(tr: Translator, labels: dict[str, str], value: str) -> str:
 
 
 def application_row(
-    rank: int, app: Application, person: Person, tr: Translator, loc: Locale, zone=SEOUL
+    rank: int,
+    app: Application,
+    person: Person,
+    tr: Translator,
+    loc: Locale,
+    zone: ZoneInfo | None = None,
 ) -> dict:
     """One application as an export row: values translated, times as wall clock in `zone`."""
+    zone = zone or programme_zone()
     answers = app.answers or {}
     country, lang = answers.get("country") or "", answers.get("language") or ""
     return {

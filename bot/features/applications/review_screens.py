@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.clock import zone_name
 from bot.core.people import UserCtx
 from bot.features.applications import form_text, review
 from bot.features.applications import review_callbacks as rv
@@ -12,7 +13,6 @@ from bot.features.applications.labels import SENIORITY_LABELS, staff_status_labe
 from bot.i18n import _, current_locale, fmt_datetime, ngettext, pick
 
 PAGE = 10
-SEOUL = "Asia/Seoul"
 STATUS_ICONS = {
     "submitted": "🆕",
     "under_review": "🔎",
@@ -78,7 +78,7 @@ async def list_screen(actor: UserCtx, course_id: int, page: int) -> Screen:
 
 
 def _when(value) -> str:
-    return fmt_datetime(value, SEOUL, current_locale(), fmt="short") if value else "—"
+    return fmt_datetime(value, zone_name(), current_locale(), fmt="short") if value else "—"
 
 
 async def detail_screen(actor: UserCtx, app_id: int) -> Screen:

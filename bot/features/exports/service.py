@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.people import UserCtx
@@ -18,7 +19,6 @@ from bot.features.schedule.models import Course
 from bot.i18n import babel_locale, translator
 
 SHEET_NAMES = tuple(SHEETS)
-PROGRAMME_TZ = "Asia/Seoul"
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ExportRequest:
     year: int | None = None
     course: str | None = None
     locale: str = "ko"
-    zone: str = PROGRAMME_TZ
+    zone: str = DEFAULT_TIMEZONE
 
     def check(self) -> None:
         """ValueError for an unknown sheet or format, or CSV of the whole workbook."""

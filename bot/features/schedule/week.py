@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.db import session_scope
 from bot.features.schedule.models import Course, CourseSession
 
@@ -49,7 +50,7 @@ def load_week_file(path: Path = WEEK_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-async def import_week(data: dict, tz: str = "Asia/Seoul") -> int:
+async def import_week(data: dict, tz: str = DEFAULT_TIMEZONE) -> int:
     """Load course weeks; a course whose sessions are unchanged is left alone."""
     zone, sample, written = ZoneInfo(tz), bool(data.get("sample")), 0
     async with session_scope() as session:
@@ -97,7 +98,9 @@ async def import_week(data: dict, tz: str = "Asia/Seoul") -> int:
     return written
 
 
-async def sessions_on(course_code: str, day: date, tz: str = "Asia/Seoul") -> list[SessionView]:
+async def sessions_on(
+    course_code: str, day: date, tz: str = DEFAULT_TIMEZONE
+) -> list[SessionView]:
     """The programme items of a course on one Seoul calendar day, in time order."""
     zone = ZoneInfo(tz)
     start = datetime.combine(day, datetime.min.time(), zone)
