@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-from bot.transport.botapi import BotApiDouble, Upload  # noqa: E402
+from bot.dev.botapi import BotApiDouble, Upload  # noqa: E402
 
 # What a user sees as the bot's answer: a message sent or edited in their chat, or the
 # answer to their button press (which stops the button's spinner).

@@ -36,9 +36,9 @@ from bot.app import FAKE_TOKEN, build_application
 from bot.config import Settings
 from bot.core.models import Person
 from bot.db import Base
+from bot.dev.botapi import BotApiDouble
 from bot.features.broadcasts.engine import run_broadcast
 from bot.features.broadcasts.models import Broadcast, BroadcastDelivery
-from bot.transport.botapi import BotApiDouble
 
 
 async def seed(double: BotApiDouble, first: int, n: int, *, paid: bool) -> tuple[int, list[int]]:

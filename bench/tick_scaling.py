@@ -135,8 +135,8 @@ async def _scenario(pg: str | None, pending: int, want_plan: bool, conn) -> None
     from bot.core.outbox import OutboxMessage
     from bot.core.outbox_dispatch import Sender
     from bot.db import session_scope
+    from bot.dev.botapi import BotApiDouble
     from bot.features.followups.tick import run_tick
-    from bot.transport.botapi import BotApiDouble
 
     logging.basicConfig(level=logging.ERROR)
     now = clock.utcnow().replace(microsecond=0)

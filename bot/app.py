@@ -6,6 +6,7 @@ import logging
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
+from bot import clock
 from bot.config import Settings
 from bot.core import context as user_context
 from bot.core import lifecycle, metrics, outbox_job, textrouter
@@ -111,5 +112,6 @@ def build_application(
         builder = builder.post_init(set_command_menus)
     app = builder.build()
     app.bot_data.settings = settings
+    clock.set_zone(settings.timezone)
     register_features(app)
     return app

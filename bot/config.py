@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("en", "zh", "es", "ru", "ko")
+# The programme's time zone unless TIMEZONE names another: the one place it is written.
+DEFAULT_TIMEZONE = "Asia/Seoul"
 
 
 class Settings(BaseSettings):
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     places_index: Path | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     liaison_chat_id: int | None = None
-    timezone: str = "Asia/Seoul"
+    timezone: str = DEFAULT_TIMEZONE
     default_locale: str = "en"
     telegram_base_url: str | None = None
     log_level: str = "INFO"

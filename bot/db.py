@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.ext.asyncio import (
@@ -113,3 +113,13 @@ async def session_scope() -> AsyncIterator[AsyncSession]:
         raise RuntimeError("database not initialised: call bot.db.init_db first")
     async with _sessions() as session, session.begin():
         yield session
+
+
+def assign_changed(row: object, values: dict[str, Any]) -> bool:
+    """Set the attributes of `row` that differ from `values`; True when something changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed

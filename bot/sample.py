@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.features.qa.knowledge import import_knowledge, load_bundled
 from bot.features.schedule.importer import import_programme, load_sample
 from bot.features.schedule.week import import_week, load_week_file
 
 
-async def import_sample(tz: str = "Asia/Seoul") -> dict[str, int]:
+async def import_sample(tz: str = DEFAULT_TIMEZONE) -> dict[str, int]:
     """Load everything bundled; returns what was created or changed (empty: nothing)."""
     report = await import_programme(load_sample())
     changed = {f"{k} created": v for k, v in report.created.items()}

@@ -213,7 +213,7 @@ async def conv(request: pytest.FixtureRequest, settings: Settings, tmp_path: Pat
     suite's time sleep; a test marked `flood_control` keeps it, as tests/core/test_ratelimit.py
     and tests/faults/ do.
     """
-    from bot.transport.harness import conversation
+    from bot.dev.harness import conversation
 
     limiter = request.node.get_closest_marker("flood_control") is not None
     async with conversation(

@@ -123,10 +123,3 @@ async def set_person_locale(telegram_id: int, locale: str) -> bool:
         person.locale = locale
         person.locale_confirmed = True
     return True
-
-
-async def locale_of(telegram_id: int, default: str = "en") -> str:
-    """The stored locale of a person (for jobs that write to them)."""
-    async with session_scope() as session:
-        loc = await session.scalar(select(Person.locale).where(Person.telegram_id == telegram_id))
-    return loc or default

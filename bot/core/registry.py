@@ -1,11 +1,14 @@
-"""What features contribute to shared screens: commands for /help and menus, main-menu buttons."""
+"""What features contribute to shared screens: commands for /help and menus, main-menu buttons,
+deep links `/start <prefix>-…` and buttons under a course card."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telegram import InlineKeyboardButton
 from telegram.ext import Application
 
+from bot.core.botdata import CardButton, PayloadHandler
 from bot.core.callbacks import Action, Codec
 
 # Main-menu buttons carry `menu:<MenuItem.key>`, one action per key.
@@ -59,3 +62,24 @@ def menu_items(app: Application, *, staff: bool) -> list[MenuItem]:
     """The registered main-menu buttons a person sees, in display order."""
     items = app.bot_data.menu
     return sorted((m for m in items if staff or not m.staff_only), key=lambda m: m.order)
+
+
+def add_start_payload(app: Application, prefix: str, handler: PayloadHandler) -> None:
+    """Let a feature answer deep links `/start <prefix>-…` (e.g. apply-2018-01)."""
+    app.bot_data.start_payloads[prefix] = handler
+
+
+def start_payload(app: Application, payload: str) -> PayloadHandler | None:
+    """The handler of a deep link's payload (by its prefix before the first "-"), if any."""
+    return app.bot_data.start_payloads.get(payload.split("-", 1)[0])
+
+
+def add_card_button(app: Application, provider: CardButton) -> None:
+    """Let a feature (e.g. applications' “Apply”) add a button under each course card."""
+    app.bot_data.card_buttons.append(provider)
+
+
+def card_buttons(app: Application, course: object) -> list[InlineKeyboardButton]:
+    """The buttons features add to this course's card (a catalogue course view), in order."""
+    found = (provider(course) for provider in app.bot_data.card_buttons)
+    return [button for button in found if button is not None]

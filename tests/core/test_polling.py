@@ -7,8 +7,8 @@ import asyncio
 from pydantic import SecretStr
 
 from bot.app import FAKE_TOKEN
+from bot.dev.botapi import BotApiDouble
 from bot.runner import run_polling
-from bot.transport.botapi import BotApiDouble
 
 
 async def test_long_polling_answers_and_stops(settings, tmp_path):

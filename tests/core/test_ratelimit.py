@@ -10,8 +10,8 @@ from telegram.error import RetryAfter
 
 from bot.app import FAKE_TOKEN
 from bot.core.ratelimit import FloodControl, is_sending
-from bot.transport.botapi import BotApiDouble
-from bot.transport.harness import conversation
+from bot.dev.botapi import BotApiDouble
+from bot.dev.harness import conversation
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.app import FAKE_TOKEN
 from bot.config import Settings
 from bot.core.ratelimit import FloodControl, for_settings
 from bot.core.sendbudget import SharedBudget
-from bot.transport.botapi import BotApiDouble
+from bot.dev.botapi import BotApiDouble
 from tests.conftest import PG_URL
 
 needs_pg = pytest.mark.skipif(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import FAKE_TOKEN
-from bot.transport.botapi import BotApiDouble
+from bot.dev.botapi import BotApiDouble
 from tests.conftest import PG_URL
 
 needs_pg = pytest.mark.skipif(

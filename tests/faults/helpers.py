@@ -18,8 +18,8 @@ from bot.app import FAKE_TOKEN
 from bot.core.models import Person
 from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import OutboxItem
+from bot.dev.botapi import BotApiDouble
 from bot.features.broadcasts.models import Broadcast, BroadcastDelivery
-from bot.transport.botapi import BotApiDouble
 
 WORKER = Path(__file__).with_name("worker.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,9 +18,9 @@ from bot import db
 from bot.clock import utcnow
 from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import MAX_ATTEMPTS, Sender, backoff, dispatch
+from bot.dev.harness import conversation
 from bot.features.broadcasts import engine
 from bot.features.broadcasts.models import BroadcastDelivery
-from bot.transport.harness import conversation
 from tests.faults.helpers import PROBE, broadcast, people, probes, received, send_probe, states
 
 

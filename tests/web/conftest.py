@@ -16,8 +16,8 @@ from bot import db
 from bot.config import Settings
 from bot.core import metrics
 from bot.core.models import Person
-from bot.transport.botapi import BotApiDouble
-from bot.transport.harness import Conversation, conversation
+from bot.dev.botapi import BotApiDouble
+from bot.dev.harness import Conversation, conversation
 from bot.web.app import SECRET_HEADER, create_app
 
 # Shaped like a real token, so the generic token pattern of the log filter is exercised too.

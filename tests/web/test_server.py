@@ -12,8 +12,8 @@ import httpx
 from pydantic import SecretStr
 
 from bot.core import lifecycle
-from bot.transport.botapi import BotApiDouble
-from bot.transport.harness import conversation
+from bot.dev.botapi import BotApiDouble
+from bot.dev.harness import conversation
 from bot.web.app import SECRET_HEADER
 from bot.web.server import bind, config_problem, run_webhook, serve_webhook
 from tests.conftest import PLACES_INDEX

@@ -20,7 +20,7 @@ from bot.features.applications.models import Application
 from bot.features.applications.validators import city_spellings
 from bot.features.applications.views import view
 from bot.features.places import Index
-from bot.features.schedule.service import CourseView, load_catalogue
+from bot.features.schedule.api import CourseView, load_catalogue
 
 
 @dataclass(frozen=True)

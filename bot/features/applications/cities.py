@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.models import City
 from bot.features.applications.validators import city_spellings, match_city
 from bot.features.places import Index, Resolution, place_values, resolve
-from bot.features.places.names import key as name_key
-from bot.features.schedule.service import load_catalogue
+from bot.features.places import key as name_key
+from bot.features.schedule.api import load_catalogue
 
 
 async def look_up(text: str, places: Index, country: str | None) -> Resolution:

@@ -1,4 +1,4 @@
-"""A course's applications as a spreadsheet (XLSX or CSV) for staff, in priority order."""
+"""A course's applications as sheet rows for staff exports, in priority order."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from sqlalchemy import select
 
+from bot.clock import programme_zone
 from bot.core.models import Person
-from bot.core.people import UserCtx
+from bot.core.sheets import Column, Sheet, wall_clock
 from bot.db import session_scope
+from bot.features.applications.labels import SENIORITY_LABELS, STATUS_LABELS
 from bot.features.applications.models import Application
 from bot.features.applications.review_common import latin_name, ranked, written_name
-from bot.features.exports.render import FORMATS, Column, Sheet, wall_clock, write_csv, write_xlsx
 from bot.features.schedule.models import Course
 from bot.i18n import N_, Translator, babel_locale, translator
 
-SEOUL = ZoneInfo("Asia/Seoul")
 COLUMNS = (
     Column("rank", N_("Priority"), 8, "int"),
     Column("status", N_("Status"), 14),
@@ -35,17 +35,6 @@ COLUMNS = (
     Column("decision_note", N_("Decision note"), 30),
     Column("decided_at", N_("Decided (Seoul time)"), 18, "datetime"),
 )
-STATUS_LABELS = {
-    "submitted": N_("Submitted"),
-    "under_review": N_("Under review"),
-    "accepted": N_("Accepted"),
-    "waitlisted": N_("Waitlisted"),
-    "declined": N_("Declined"),
-    "withdrawn": N_("Withdrawn"),
-}
-SENIORITY_LABELS = {"senior": N_("Senior / managerial"), "working": N_("Working level")}
-
-__all__ = ["COLUMNS", "FORMATS", "SENIORITY_LABELS", "STATUS_LABELS", "application_row"]
 
 
 def _label(tr: Translator, labels: dict[str, str], value: str) -> str:
@@ -53,9 +42,15 @@ def _label(tr: Translator, labels: dict[str, str], value: str) -> str:
 
 
 def application_row(
-    rank: int, app: Application, person: Person, tr: Translator, loc: Locale, zone=SEOUL
+    rank: int,
+    app: Application,
+    person: Person,
+    tr: Translator,
+    loc: Locale,
+    zone: ZoneInfo | None = None,
 ) -> dict:
     """One application as an export row: values translated, times as wall clock in `zone`."""
+    zone = zone or programme_zone()
     answers = app.answers or {}
     country, lang = answers.get("country") or "", answers.get("language") or ""
     return {
@@ -97,30 +92,3 @@ async def export_rows(course_code: str, locale: str = "ko") -> list[dict]:
 async def applications_sheet(course_code: str, locale: str = "ko") -> Sheet:
     """The course's applications as one sheet titled with the course code; LookupError."""
     return Sheet("applications", course_code, COLUMNS, await export_rows(course_code, locale))
-
-
-async def export_applications(course_code: str, fmt: str, locale: str = "ko") -> tuple[str, bytes]:
-    """A course's applications as (file name, bytes) in XLSX or CSV, headers in `locale`."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
-    sheet = await applications_sheet(course_code, locale)
-    tr = translator(locale)
-    name = f"applications-{course_code}.{fmt}"
-    return name, write_xlsx([sheet], tr) if fmt == "xlsx" else write_csv(sheet, tr)
-
-
-async def export_for(
-    actor: UserCtx, course_code: str, fmt: str, locale: str = "ko"
-) -> tuple[str, bytes]:
-    """The audited staff export of a course's applications (PermissionDenied for others)."""
-    from bot.features.exports.service import course_applications
-
-    done = await course_applications(actor, course_code, fmt, locale)
-    return done.name, done.data
-
-
-async def run_cli(course_code: str, fmt: str, out: str, locale: str = "ko") -> int:
-    """`python -m bot export applications`: write the file; exit status 0, or 1 if unknown."""
-    from bot.features.exports.cli import applications_cli
-
-    return await applications_cli(course_code, fmt, out, locale)

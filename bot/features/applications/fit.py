@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from bot.features.applications.service import AppView
-from bot.features.schedule.audience import MEMBERS, OPEN, audience_fit, open_to_all
-from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
+from bot.features.schedule.api import (
+    MEMBERS,
+    OPEN,
+    Catalogue,
+    CourseView,
+    audience_fit,
+    load_catalogue,
+    open_to_all,
+)
 from bot.i18n import _, pick
 
 

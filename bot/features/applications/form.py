@@ -19,8 +19,7 @@ from bot.core.forms.validate import reason
 from bot.features.applications import emails
 from bot.features.applications import validators as v
 from bot.features.applications.form_text import phone_example
-from bot.features.places import Resolution, place_values
-from bot.features.places.names import fold
+from bot.features.places import Resolution, fold, place_values
 from bot.i18n import N_, _, babel_locale
 
 

@@ -5,28 +5,34 @@ from __future__ import annotations
 from telegram import CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.clock import utcnow
+from bot.clock import local_today, utcnow
 from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.forms import engine, routing
 from bot.core.forms.spec import Answer
 from bot.core.forms.steps import Step
-from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
+from bot.core.registry import (
+    CommandInfo,
+    MenuItem,
+    add_card_button,
+    add_command,
+    add_menu_item,
+    add_start_payload,
+)
 from bot.features.applications import form, rules, service
 from bot.features.applications import form_text as texts
 from bot.features.applications import keyboards as kb
 from bot.features.applications import status_handlers as status
 from bot.features.applications.answering import FORM, Env
 from bot.features.applications.fit import audience_line, audience_note
+from bot.features.applications.labels import status_label
 from bot.features.applications.views import AppView
 from bot.features.places import default_index
-from bot.features.schedule.keyboards import add_card_button
-from bot.features.start.handlers import add_start_payload
 from bot.i18n import N_, _, pick
 
 
 def _today(context: BotContext):
-    return rules.local_today(utcnow(), context.settings.timezone)
+    return local_today(utcnow(), context.settings.timezone)
 
 
 def _question(
@@ -99,7 +105,7 @@ def _refusal(outcome: str, title: str, app: AppView | None) -> str:
         return _(
             "You have already applied to “{course}”. Status: {status}. "
             "Send /status to see your applications."
-        ).format(course=title, status=kb.status_label(app.status))
+        ).format(course=title, status=status_label(app.status))
     return _(
         "All seats of “{course}” are taken. You can still apply to its waitlist: if a seat "
         "becomes free, the team will offer it to people on the waitlist."
@@ -269,7 +275,7 @@ def register(app: Application) -> None:
     timezone = app.bot_data.settings.timezone
 
     def card_button(course):
-        today = rules.local_today(utcnow(), timezone)
+        today = local_today(utcnow(), timezone)
         return kb.apply_button(course) if rules.course_window(course, today) == "open" else None
 
     add_card_button(app, card_button)

@@ -1,4 +1,4 @@
-"""Buttons of the trainee's application screens, the callback data they carry, status labels.
+"""Buttons of the trainee's application screens and the callback data they carry.
 
 Callback data (prefix `ap`):
 
@@ -16,18 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.callbacks import CODE, ID, VALUE, WORD, Codec
 from bot.features.applications import form, form_text
-from bot.features.schedule.service import CourseView
-from bot.i18n import N_, _, babel_locale
-
-STATUS_LABELS = {
-    "draft": N_("draft (not submitted)"),
-    "submitted": N_("submitted"),
-    "under_review": N_("under review"),
-    "accepted": N_("accepted"),
-    "waitlisted": N_("on the waitlist"),
-    "declined": N_("declined"),
-    "withdrawn": N_("withdrawn"),
-}
+from bot.features.schedule.api import CourseView
+from bot.i18n import _, babel_locale
 
 CB = Codec("ap")
 NEW = CB.action("new", code=CODE)
@@ -47,11 +37,6 @@ def _shorten(text: str, limit: int) -> str:
         return text
     head = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
     return head.rstrip(" ,(—–-") + "…"
-
-
-def status_label(status: str) -> str:
-    """A status in the current language."""
-    return _(STATUS_LABELS.get(status, status))
 
 
 def apply_button(course: CourseView) -> InlineKeyboardButton:

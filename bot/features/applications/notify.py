@@ -8,6 +8,7 @@ from sqlalchemy import select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application as PtbApplication
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.core.models import City, Person
 from bot.core.outbox_dispatch import OutboxItem, Sender, Skip
 from bot.core.outbox_job import add_sender
@@ -49,7 +50,7 @@ async def _zone(session, person: Person, app: Application, default: str) -> str:
     return city.timezone if city else default
 
 
-async def render(item: OutboxItem, default_tz: str = "Asia/Seoul") -> Notice:
+async def render(item: OutboxItem, default_tz: str = DEFAULT_TIMEZONE) -> Notice:
     """The notice of an outbox row; raises Skip when it no longer applies."""
     event, note = item.payload.get("event"), item.payload.get("note")
     async with session_scope() as session:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.clock import zone_name
 from bot.core.people import UserCtx
 from bot.features.applications import form_text, review
 from bot.features.applications import review_callbacks as rv
-from bot.features.applications.export import SENIORITY_LABELS, STATUS_LABELS
+from bot.features.applications.labels import SENIORITY_LABELS, staff_status_label
 from bot.i18n import _, current_locale, fmt_datetime, ngettext, pick
 
 PAGE = 10
-SEOUL = "Asia/Seoul"
 STATUS_ICONS = {
     "submitted": "🆕",
     "under_review": "🔎",
@@ -23,11 +23,6 @@ STATUS_ICONS = {
 }
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
-
-
-def status_label(status: str) -> str:
-    """A status in the reader's language."""
-    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def course_buttons(courses: list[review.CourseCount]) -> InlineKeyboardMarkup:
@@ -83,7 +78,7 @@ async def list_screen(actor: UserCtx, course_id: int, page: int) -> Screen:
 
 
 def _when(value) -> str:
-    return fmt_datetime(value, SEOUL, current_locale(), fmt="short") if value else "—"
+    return fmt_datetime(value, zone_name(), current_locale(), fmt="short") if value else "—"
 
 
 async def detail_screen(actor: UserCtx, app_id: int) -> Screen:
@@ -97,7 +92,7 @@ async def detail_screen(actor: UserCtx, app_id: int) -> Screen:
     language = answers.get("language") or ""
     seniority = answers.get("seniority") or ""
     fields = [
-        (_("Status"), f"{STATUS_ICONS.get(row.status, '')} {status_label(row.status)}"),
+        (_("Status"), f"{STATUS_ICONS.get(row.status, '')} {staff_status_label(row.status)}"),
         (_("Priority"), f"{row.rank}" + (" ★ " + _("strategic city") if row.strategic else "")),
         (_("Full name"), row.name),
         (_("Country"), loc.territories.get(country.upper(), country)),
@@ -145,7 +140,7 @@ async def detail_screen(actor: UserCtx, app_id: int) -> Screen:
 def result_text(outcome: str, detail: review.ApplicationDetail | None) -> str:
     """What the staff member is told after pressing a decision (refusals and successes)."""
     name = detail.row.name if detail else ""
-    status = status_label(detail.row.status) if detail else ""
+    status = staff_status_label(detail.row.status) if detail else ""
     if outcome == "conflict":
         return _("This application was changed by someone else. Please reload it.")
     if outcome == "seats_full":

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 OPEN_STATUSES = ("planned", "open")
 # Statuses in which an application still counts as the person's live application.
 WITHDRAWABLE = ("submitted", "under_review", "waitlisted", "accepted")
-
-
-def local_today(now: datetime, timezone: str = "Asia/Seoul") -> date:
-    """The programme's calendar date (Seoul) at an instant."""
-    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def window(status: str, starts: date | None, apply_until: date | None, today: date) -> str:

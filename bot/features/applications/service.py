@@ -24,8 +24,8 @@ from bot.features.applications.cities import city_row
 from bot.features.applications.models import Application
 from bot.features.applications.views import AppView as AppView
 from bot.features.applications.views import view
+from bot.features.schedule.api import CourseView, load_catalogue
 from bot.features.schedule.models import Course
-from bot.features.schedule.service import CourseView, load_catalogue
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
 
 from bot.core.callbacks import stale
 from bot.core.context import BotContext
 from bot.features.applications import keyboards as kb
 from bot.features.applications import rules, service
+from bot.features.applications.labels import status_label
+from bot.features.applications.review import promote_waitlist
 from bot.features.applications.service import AppView
 from bot.i18n import _, fmt_date_range
-
-log = logging.getLogger(__name__)
-
 
 # A button that is stale, forged or not this person's (the form's handlers use it too).
 refuse = stale
@@ -50,12 +47,7 @@ async def withdraw_press(
 
 
 async def _promote(course_id: int) -> None:
-    """Offer the freed seat to the waitlist (the staff side's job; tolerated while absent)."""
-    try:
-        from bot.features.applications.review import promote_waitlist
-    except (ImportError, AttributeError):
-        log.info("promote_waitlist is not available yet")
-        return
+    """Offer the freed seat to the waitlist."""
     await promote_waitlist(course_id)
 
 
@@ -68,7 +60,7 @@ def status_text(apps: list[AppView]) -> str:
         lines += ["", f"• {app.title()}"]
         if app.starts and app.ends:
             lines.append("  " + fmt_date_range(app.starts, app.ends))
-        lines.append("  " + _("Status: {status}").format(status=kb.status_label(app.status)))
+        lines.append("  " + _("Status: {status}").format(status=status_label(app.status)))
         if app.decision_note:
             lines.append("  " + _("Note: {note}").format(note=app.decision_note))
     return "\n".join(lines)

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from bot.core.forms import steps
 from bot.core.forms.steps import Step
 from bot.features.applications.models import Application
+from bot.features.schedule.api import CourseView
 from bot.features.schedule.models import Course
-from bot.features.schedule.service import CourseView
 from bot.i18n import pick
 
 

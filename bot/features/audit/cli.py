@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.sheets import write_csv, write_xlsx
 from bot.features.audit import service
 from bot.features.audit.render import entry_text, log_sheet
-from bot.features.exports.render import write_csv, write_xlsx
 from bot.i18n import translator
 
 

@@ -12,9 +12,9 @@ from bot.core.authz import staff_only
 from bot.core.callbacks import Codec, Press, on_press
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
+from bot.core.sheets import write_xlsx
 from bot.features.audit import service
 from bot.features.audit.render import entry_text, log_sheet
-from bot.features.exports.render import write_xlsx
 from bot.i18n import N_, _, ngettext, translator
 
 CB = Codec("au")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from bot.features.applications.export import STATUS_LABELS
+from bot.core.sheets import Column, Sheet, wall_clock
+from bot.features.applications.labels import STATUS_LABELS
 from bot.features.audit.service import AuditRow
-from bot.features.exports.render import Column, Sheet, wall_clock
-from bot.features.followups.handlers import KIND_LABELS
+from bot.features.followups.labels import KIND_LABELS
 from bot.i18n import N_, Translator, babel_locale, fmt_datetime
 
 # Every action code written with bot.core.audit.record (grep "record(" under bot/).

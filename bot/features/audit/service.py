@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.models import AuditEntry, Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
 from bot.db import session_scope
 from bot.features.applications.models import Application
-from bot.features.exports.sheets import person_name
 from bot.features.schedule.models import Course
 
 PAGE = 10
@@ -75,7 +75,7 @@ async def _rows(session: AsyncSession, entries: list[AuditEntry]) -> list[AuditR
             .where(Application.id.in_(app_ids))
         )
         for app, person, code in found:
-            name = (app.answers or {}).get("full_name") or person_name(person)
+            name = (app.answers or {}).get("full_name") or display_name(person)
             apps[app.id] = f"{name} · {code}"
     # A follow-up row is named after the trainee it is for.
     outbox_ids = _ids(entries, "outbox")
@@ -91,7 +91,7 @@ async def _rows(session: AsyncSession, entries: list[AuditEntry]) -> list[AuditR
     people = {}
     if person_ids:
         found = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
-        people = {p.id: person_name(p) for p in found}
+        people = {p.id: display_name(p) for p in found}
 
     def target(e: AuditEntry) -> str | None:
         if not (e.target_id or "").isdigit():

@@ -30,6 +30,7 @@ from bot.core.context import BotContext
 from bot.features.broadcasts import engine_send as sending
 from bot.features.broadcasts import engine_store as store
 from bot.features.broadcasts.engine_store import Job, Outcome
+from bot.features.broadcasts.service import materialise
 
 log = logging.getLogger(__name__)
 
@@ -247,8 +248,6 @@ async def resume(app: Application) -> list[int]:
     from "scheduled" to "sending" with a conditional UPDATE, which only one caller wins.
     Returns the ids of the runners started.
     """
-    from bot.features.broadcasts.service import materialise  # the wizard's module
-
     for broadcast_id in await store.due_scheduled(utcnow()):
         if await materialise(broadcast_id):
             await _announce(app, broadcast_id)

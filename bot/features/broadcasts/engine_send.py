@@ -11,6 +11,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot.core.ratelimit import retry_seconds
 from bot.features.broadcasts.buttons import STOP
 from bot.features.broadcasts.engine_store import Job, Outcome, Plan
+from bot.features.broadcasts.render import render_text
 from bot.i18n import translator
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,6 @@ def backoff(attempts: int) -> timedelta:
 
 async def deliver(bot: Bot, plan: Plan, job: Job) -> int:
     """Send the recipient's version; returns the id of the message holding the text."""
-    from bot.features.broadcasts.render import render_text  # the wizard's module
-
     text = render_text(plan.texts, plan.sender_locale, job.locale)
     extra = {"allow_paid_broadcast": True} if plan.paid else {}
     kind, file_id = plan.attachment.get("kind"), plan.attachment.get("file_id")

@@ -22,6 +22,7 @@ from bot.features.broadcasts import keyboards as kb
 from bot.features.broadcasts import service
 from bot.features.broadcasts.audience import options
 from bot.features.broadcasts.render import send_rendered
+from bot.features.importer.api import document_in
 from bot.i18n import LOCALES, N_, _, fmt_datetime
 
 log = logging.getLogger(__name__)
@@ -226,8 +227,6 @@ async def file_in(update: Update, context: BotContext) -> None:
     message = update.effective_message
     draft = await service.current(context.user) if context.user else None
     if draft is None or draft.step != "text":
-        from bot.features.importer.handlers import document_in
-
         await document_in(update, context)  # staff spreadsheets; else the usual fallback
         return
     if message.photo:

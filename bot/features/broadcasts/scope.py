@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from bot.core.audit import PermissionDenied
 from bot.core.authz import LIAISON, STAFF, is_staff, require_role
-from bot.core.models import PersonRole
 from bot.core.people import UserCtx
 from bot.db import session_scope
+from bot.features.roles.api import allowed_course_ids
 from bot.features.schedule.models import Course
 
 
@@ -29,26 +29,7 @@ async def scope(actor: UserCtx | None) -> frozenset[int] | None:
     actor = require_role(actor, STAFF, LIAISON)
     if is_staff(actor):
         return None
-    try:
-        from bot.features.roles.service import allowed_course_ids
-    except ImportError:
-        allowed_course_ids = None
-    if allowed_course_ids is not None:
-        allowed = await allowed_course_ids(actor)
-        return allowed
-    # Until the roles feature provides it: organisations' courses plus courses granted.
-    async with session_scope() as session:
-        rows = list(
-            await session.execute(
-                select(PersonRole.organisation_id, PersonRole.course_id).where(
-                    PersonRole.person_id == actor.person_id, PersonRole.role == "liaison"
-                )
-            )
-        )
-        orgs = {o for o, _c in rows if o is not None}
-        granted = {c for _o, c in rows if c is not None}
-        ids = await session.scalars(select(Course.id).where(Course.partner_id.in_(orgs)))
-        return frozenset(ids) | frozenset(granted)
+    return await allowed_course_ids(actor)
 
 
 async def check_courses(codes: tuple[str, ...], within: frozenset[int] | None) -> None:

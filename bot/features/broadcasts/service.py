@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, exists, select
 
 from bot.clock import utcnow
+from bot.config import DEFAULT_TIMEZONE
 from bot.core import audit
 from bot.core.audit import PermissionDenied
 from bot.core.authz import is_staff
@@ -220,7 +221,7 @@ async def set_message(actor: UserCtx, text: str, attachment: dict | None = None)
     return await _edit(actor, change)
 
 
-def parse_when(raw: str, tz: str = "Asia/Seoul") -> datetime | None:
+def parse_when(raw: str, tz: str = DEFAULT_TIMEZONE) -> datetime | None:
     """A typed date and time in the bot's zone (Seoul), as aware UTC; None if unreadable."""
     text = " ".join(raw.strip().replace("T", " ").split())
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H.%M", "%Y.%m.%d %H:%M", "%Y/%m/%d %H:%M"):

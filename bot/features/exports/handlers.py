@@ -17,8 +17,8 @@ from bot.core.callbacks import CODE, Codec, Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.screens import show as _show
+from bot.core.sheets import FORMATS
 from bot.features.exports import service
-from bot.features.exports.render import FORMATS
 from bot.features.exports.service import ExportFile, ExportRequest
 from bot.features.exports.sheets import SHEETS
 from bot.i18n import N_, _, ngettext, pick

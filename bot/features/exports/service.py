@@ -7,18 +7,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.people import UserCtx
+from bot.core.sheets import FORMATS, write_csv, write_xlsx
 from bot.db import session_scope
-from bot.features.applications.export import applications_sheet
-from bot.features.exports.render import FORMATS, write_csv, write_xlsx
+from bot.features.applications.api import applications_sheet, list_courses_with_applications
 from bot.features.exports.sheets import SHEETS, Reader, build_sheet
 from bot.features.schedule.models import Course
 from bot.i18n import babel_locale, translator
 
 SHEET_NAMES = tuple(SHEETS)
-PROGRAMME_TZ = "Asia/Seoul"
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ExportRequest:
     year: int | None = None
     course: str | None = None
     locale: str = "ko"
-    zone: str = PROGRAMME_TZ
+    zone: str = DEFAULT_TIMEZONE
 
     def check(self) -> None:
         """ValueError for an unknown sheet or format, or CSV of the whole workbook."""
@@ -140,9 +140,7 @@ async def course_applications_cli(course_code: str, fmt: str, locale: str = "ko"
 
 async def courses_with_applications(actor: UserCtx | None) -> list[tuple[str, dict, int]]:
     """(code, titles, applications) of every course someone applied to, for the bot's menu."""
-    from bot.features.applications import review
-
     return [
         (c.code, dict(c.title or {}), c.total)
-        for c in await review.list_courses_with_applications(require_staff(actor))
+        for c in await list_courses_with_applications(require_staff(actor))
     ]

@@ -11,18 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
-from bot.features.applications.export import COLUMNS as APPLICATION_COLUMNS
-from bot.features.applications.export import application_row
+from bot.core.sheets import Column, Sheet, wall_clock
+from bot.features.applications.api import COLUMNS as APPLICATION_COLUMNS
+from bot.features.applications.api import application_row, ranked
 from bot.features.applications.models import Application
-from bot.features.applications.review_common import ranked
-from bot.features.exports.render import Column, Sheet, wall_clock
-from bot.features.followups.evaluation_keyboards import ITEM_LABELS
-from bot.features.followups.evaluation_keyboards import STATUS_LABELS as ACTION_STATUS
-from bot.features.followups.handlers import KIND_LABELS, STATE_LABELS
+from bot.features.followups.api import FOLLOWUP_KINDS, ITEMS
+from bot.features.followups.labels import ITEM_LABELS, KIND_LABELS, STATE_LABELS
+from bot.features.followups.labels import STATUS_LABELS as ACTION_STATUS
 from bot.features.followups.models import Evaluation, SurveyResponse
-from bot.features.followups.schedule import FOLLOWUP_KINDS
-from bot.features.followups.survey import ITEMS
 from bot.features.postcards.models import Postcard
 from bot.features.schedule.labels import THEME_LABELS, TYPE_NAMES
 from bot.features.schedule.models import Course
@@ -48,10 +46,7 @@ class Reader:
 
 def person_name(person: Person | None) -> str:
     """A person's name as in the passport when known, else as on Telegram."""
-    if person is None:
-        return ""
-    name = person.full_name or " ".join(p for p in (person.first_name, person.last_name) if p)
-    return name.strip() or str(person.telegram_id)
+    return "" if person is None else display_name(person)
 
 
 COURSE = Column("course", N_("Course"), 10)

@@ -12,14 +12,13 @@ from datetime import date
 from telegram import CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.clock import utcnow
+from bot.clock import local_today, utcnow
 from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.forms import engine, routing
 from bot.core.forms.spec import Answer
 from bot.core.forms.steps import Step
 from bot.core.registry import CommandInfo, add_command
-from bot.features.applications.rules import local_today
 from bot.features.followups import evaluation, survey
 from bot.features.followups import evaluation_keyboards as kb
 from bot.i18n import N_, _, fmt_date, ngettext, pick

@@ -15,23 +15,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.callbacks import ID, VALUE, WORD, Codec
 from bot.features.followups.evaluation import RATINGS, STATUSES
+from bot.features.followups.labels import ITEM_LABELS, STATUS_LABELS
 from bot.features.followups.survey import ITEMS, SCORES
-from bot.i18n import N_, _
+from bot.i18n import _
 
-# The one place the action statuses are named; stored values are the keys.
-STATUS_LABELS = {
-    "done": N_("✅ Done"),
-    "in_progress": N_("🔄 In progress"),
-    "not_started": N_("⏸ Not started"),
-    "dropped": N_("✖️ Dropped"),
-}
-ITEM_LABELS = {
-    "overall": N_("Overall satisfaction with the course"),
-    "lectures": N_("Lectures"),
-    "site_visits": N_("Site visits"),
-    "organisation": N_("Organisation and logistics"),
-    "usefulness": N_("Usefulness for my work"),
-}
 assert set(STATUS_LABELS) == set(STATUSES) and set(ITEM_LABELS) == set(ITEMS)
 
 EV = Codec("ev")

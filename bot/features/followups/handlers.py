@@ -14,6 +14,7 @@ from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.screens import show as _show
 from bot.features.followups import senders, tick
+from bot.features.followups.labels import KIND_LABELS, STATE_LABELS
 from bot.features.followups.schedule import (
     FollowupRow,
     cancel_followup,
@@ -32,21 +33,6 @@ MOVE = CB.action("m", id=ID, days=(r"1|7", int))
 CANCEL = CB.action("x", id=ID)
 MAX_ROWS = 30  # rows listed on a course screen (Telegram caps a message at 4096 characters)
 MAX_BUTTON_ROWS = 8  # pending rows offered with move/cancel buttons
-KIND_LABELS = {
-    "survey": N_("survey"),
-    "postcard_return": N_("postcard return"),
-    "evaluation": N_("evaluation"),
-    "evaluation_nudge_1": N_("reminder 1"),
-    "evaluation_nudge_2": N_("reminder 2"),
-}
-STATE_LABELS = {
-    "pending": N_("pending"),
-    "sending": N_("sending"),
-    "sent": N_("sent"),
-    "failed": N_("failed"),
-    "blocked": N_("blocked"),
-    "cancelled": N_("cancelled"),
-}
 
 
 def figures(stats: FollowupStats) -> str:

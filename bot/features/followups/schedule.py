@@ -17,9 +17,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import local_today, programme_zone, zone_name
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.models import City, Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
 from bot.db import session_scope
@@ -27,7 +29,6 @@ from bot.features.applications.models import Application
 from bot.features.postcards.models import Postcard
 from bot.features.schedule.models import Course
 
-PROGRAMME_TZ = "Asia/Seoul"
 POSTCARD_RETURN = "postcard_return"
 EVALUATION = "evaluation"
 NUDGE_1 = "evaluation_nudge_1"
@@ -79,9 +80,9 @@ def add_months(day: date, months: int) -> date:
 def zone_or_seoul(name: str | None) -> ZoneInfo:
     """The zone named, or Seoul when it is empty or unknown (a typo must not stop delivery)."""
     try:
-        return ZoneInfo(name) if name else ZoneInfo(PROGRAMME_TZ)
+        return ZoneInfo(name) if name else programme_zone()
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(PROGRAMME_TZ)
+        return programme_zone()
 
 
 def local_instant(day: date, zone: ZoneInfo, at: time = time(LOCAL_HOUR)) -> datetime:
@@ -177,7 +178,7 @@ async def _survey_rows(session: AsyncSession, today: date) -> list[dict]:
             Course.ends >= today - timedelta(days=SURVEY_GRACE_DAYS),
         )
     )
-    seoul = ZoneInfo(PROGRAMME_TZ)
+    seoul = programme_zone()
     return [
         _row(SURVEY, person, course, local_instant(course.ends, seoul, SURVEY_TIME))
         for person, course in found
@@ -186,7 +187,7 @@ async def _survey_rows(session: AsyncSession, today: date) -> list[dict]:
 
 async def schedule_followups(now: datetime) -> int:
     """Create the follow-up rows that are due to exist at `now`; returns how many were new."""
-    today = now.astimezone(ZoneInfo(PROGRAMME_TZ)).date()
+    today = local_today(now, zone_name())
     async with session_scope() as session:
         rows = await _after_course_rows(session, today) + await _survey_rows(session, today)
         return await insert_rows(session, rows)
@@ -213,8 +214,6 @@ async def schedule_nudges(
 
 
 def _view(row: OutboxMessage, person: Person | None, code: str) -> FollowupRow:
-    from bot.features.handoff.render import display_name
-
     return FollowupRow(
         id=row.id,
         kind=row.kind,

@@ -18,7 +18,7 @@ from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import OutboxItem, Sender, Skip
 from bot.core.outbox_job import add_sender
 from bot.db import session_scope
-from bot.features.applications.notify import course_label
+from bot.features.applications.api import course_label
 from bot.features.followups.models import Evaluation, SurveyResponse
 from bot.features.followups.schedule import (
     EVALUATION,
@@ -28,6 +28,7 @@ from bot.features.followups.schedule import (
     SURVEY,
     schedule_nudges,
 )
+from bot.features.postcards.api import card_for, render_postcard
 from bot.features.postcards.models import Postcard
 from bot.features.schedule.models import Course
 from bot.i18n import Translator, fmt_date, translator
@@ -111,12 +112,7 @@ def plan_text(card: Postcard, tr: Translator) -> str:
 
 
 async def _picture(person_id: int, course_id: int, locale: str) -> bytes | None:
-    """The postcard picture from the postcards feature, or None while it is not available."""
-    try:
-        from bot.features.postcards.render import render_postcard
-        from bot.features.postcards.service import card_for
-    except ImportError:
-        return None
+    """The postcard picture, or None when there is no card or it cannot be drawn."""
     card = await card_for(person_id, course_id)
     if card is None:
         return None

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import logging
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,9 +11,7 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.ext import Application
 
-from bot import clock
 from bot.clock import utcnow
-from bot.config import Settings
 from bot.core.context import BotContext
 from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import DispatchResult, Sender, dispatch
@@ -100,45 +95,3 @@ def register_job(app: Application) -> None:
         app.job_queue.run_repeating(
             schedule_job, interval=SCHEDULE_INTERVAL_SECONDS, first=20, name="followups"
         )
-
-
-def _print(result: TickResult, as_json: bool) -> None:
-    if as_json:
-        for line in result.lines:
-            print(json.dumps(line.as_json(), ensure_ascii=False))
-        return
-    print(f"scheduled {result.scheduled} new follow-up(s); handled {len(result.lines)} row(s)")
-    for line in result.lines:
-        print(f"#{line.outbox_id} {line.kind} → {line.chat_id}: {line.state} (due {line.due_at})")
-
-
-async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
-    """`python -m bot tick`: one pass against Telegram, or offline against the chat double."""
-    from bot.app import build_application
-    from bot.transport.chat import render, state_paths
-    from bot.transport.harness import conversation
-
-    now = clock.parse_instant(args.now, settings.timezone) if args.now else utcnow()
-    # Rendering and after-send hooks read the clock too: all of them see the same instant.
-    clock.freeze(now)
-    if settings.telegram_bot_token is not None and not args.offline:
-        app = build_application(settings, set_menus=False)
-        await app.initialize()
-        try:
-            result = await run_tick(app.bot, app.bot_data.outbox_senders, now)
-        finally:
-            await app.shutdown()
-        _print(result, args.json)
-        return 0
-    state, files = state_paths(settings)
-    async with conversation(settings, state=state, files=files) as conv:
-        mark = conv.double.seq
-        result = await run_tick(conv.app.bot, conv.app.bot_data.outbox_senders, now)
-        events = conv.double.events_since(mark)
-    _print(result, args.json)
-    if not args.json:
-        for event in events:
-            print(render(event, as_json=False))
-    if any(line.state == "failed" for line in result.lines):
-        print("some follow-ups failed for good; see the outbox rows", file=sys.stderr)
-    return 0

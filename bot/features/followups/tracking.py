@@ -9,6 +9,7 @@ from statistics import fmean
 from sqlalchemy import String, cast, func, literal, or_, select
 
 from bot.core.models import Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
 from bot.db import session_scope
 from bot.features.followups.models import Evaluation, SurveyResponse
@@ -90,8 +91,6 @@ async def _stats(session, course: Course) -> FollowupStats:
         .where(Evaluation.course_id == course.id, Evaluation.volunteer.is_(True))
         .order_by(Person.id)
     )
-    from bot.features.handoff.render import display_name
-
     return FollowupStats(
         course_id=course.id,
         course_code=course.code,

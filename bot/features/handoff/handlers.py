@@ -19,7 +19,7 @@ from bot.core.outbox_job import add_sender, dispatch_now
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item, menu_button
 from bot.core.textrouter import add_canceller, add_text_consumer
 from bot.features.handoff import service
-from bot.features.handoff.render import senders
+from bot.features.handoff.senders import senders
 from bot.i18n import N_, _, translator
 
 log = logging.getLogger(__name__)

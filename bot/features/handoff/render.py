@@ -5,10 +5,10 @@ from __future__ import annotations
 from babel import Locale
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
 
 from bot.core.models import City, Person
-from bot.core.outbox_dispatch import OutboxItem, Sender, Skip
+from bot.core.names import display_name
+from bot.core.outbox_dispatch import Skip
 from bot.db import session_scope
 from bot.features.applications.models import Application
 from bot.features.handoff.models import HandoffQuestion
@@ -19,12 +19,6 @@ FORWARD = "handoff_forward"
 ANSWER = "handoff_answer"
 TELEGRAM_LIMIT = 4096
 QUOTE_LIMIT = 200
-
-
-def display_name(person: Person) -> str:
-    """The name staff see: passport name if known, else the Telegram name, else the id."""
-    name = person.full_name or " ".join(p for p in (person.first_name, person.last_name) if p)
-    return name.strip() or str(person.telegram_id)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -130,29 +124,3 @@ async def answer_texts(handoff_id: int) -> list[str]:
     # An officer's long answer is never cut: it follows the heading in as many parts as needed.
     answer = row.answer
     return [head] + [answer[i : i + TELEGRAM_LIMIT] for i in range(0, len(answer), TELEGRAM_LIMIT)]
-
-
-def senders(liaison_locale: str) -> dict[str, Sender]:
-    """The handoff outbox kinds and how each is delivered."""
-
-    async def send_forward(bot: Bot, item: OutboxItem) -> int:
-        text = await forward_text(int(item.payload["handoff_id"]), liaison_locale)
-        message = await bot.send_message(item.chat_id, text)
-        return message.message_id
-
-    async def after_forward(session: AsyncSession, item: OutboxItem, message_id: int) -> None:
-        # Imported here: the service imports this module for its senders.
-        from bot.features.handoff.service import mark_forwarded
-
-        await mark_forwarded(session, int(item.payload["handoff_id"]), item.chat_id, message_id)
-
-    async def send_answer(bot: Bot, item: OutboxItem) -> int:
-        parts = await answer_texts(int(item.payload["handoff_id"]))
-        first = None
-        for part in parts:
-            message = await bot.send_message(item.chat_id, part)
-            first = first or message.message_id
-        assert first is not None
-        return first
-
-    return {FORWARD: Sender(send_forward, after_forward), ANSWER: Sender(send_answer)}

@@ -12,15 +12,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
 
 from bot.clock import utcnow
 from bot.core.models import Person
+from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
-from bot.core.outbox_dispatch import DispatchResult, dispatch
 from bot.db import session_scope
 from bot.features.handoff.models import HandoffQuestion
-from bot.features.handoff.render import ANSWER, FORWARD, display_name, senders
+from bot.features.handoff.render import ANSWER, FORWARD
 from bot.features.schedule.models import Course
 
 MAX_QUESTION = 3500
@@ -161,13 +160,6 @@ async def start_contact(person_id: int, locale: str) -> HandoffView:
         return _view(row)
 
 
-async def awaiting_question(person_id: int) -> HandoffView | None:
-    """The open /contact request of a person, if their next message is to be the question."""
-    async with session_scope() as session:
-        row = await session.scalar(_awaiting_query(person_id))
-        return _view(row) if row else None
-
-
 def waiting_for_text(person_id: int) -> ColumnElement[bool]:
     """EXISTS: an open /contact request of the person waits for the question (text router)."""
     return _awaiting_query(person_id).exists()
@@ -209,12 +201,6 @@ async def mark_forwarded(
         row.state = "forwarded"
 
 
-async def record_forwarded(handoff_id: int, chat_id: int, message_id: int) -> None:
-    """Remember where the question was posted, so replies to that message find it."""
-    async with session_scope() as session:
-        await mark_forwarded(session, handoff_id, chat_id, message_id)
-
-
 async def find_by_liaison_message(chat_id: int, message_id: int) -> HandoffView | None:
     """The question forwarded as message_id in chat_id, or None (ordinary group chatter)."""
     async with session_scope() as session:
@@ -250,19 +236,3 @@ async def record_answer(
         session.add(out)
         await session.flush()
         return AnswerView(row.id, person.id, display_name(person), person.telegram_id, out.id)
-
-
-async def dispatch_outbox(
-    bot: Bot,
-    *,
-    kinds: tuple[str, ...] = (FORWARD, ANSWER),
-    now: datetime | None = None,
-    limit: int = 50,
-    ids: list[int] | None = None,
-    liaison_locale: str = "en",
-) -> list[DispatchResult]:
-    """Send due handoff outbox rows (only `ids` if given); liaison text in `liaison_locale`."""
-    table = senders(liaison_locale)
-    return await dispatch(
-        bot, {k: table[k] for k in kinds if k in table}, now=now, limit=limit, ids=ids
-    )

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import City, Organisation
+from bot.db import assign_changed
 from bot.features.importer.columns import norm
 from bot.features.importer.places import HANGUL, city_slug, country_zone
 from bot.features.importer.validation import CourseIn, Lookup, Plan, ResultIn, SessionIn
-from bot.features.schedule.importer import _apply
 from bot.features.schedule.models import (
     Course,
     CourseCity,
@@ -92,7 +92,7 @@ async def apply_course(
         if item.targets is not None:
             await session.flush()  # the links need the new course's id
     else:
-        course, changed = old, _apply(old, values)
+        course, changed = old, assign_changed(old, values)
     if item.targets is not None:
         changed = await _sync_targets(session, course, item.targets) or changed
     return old is None, changed
@@ -122,7 +122,7 @@ async def _sessions(
             session.add(CourseSession(course_id=course_id, starts_at=item.starts_at, **values))
             counts.add(created=True)
         else:
-            counts.add(changed=_apply(row, values))
+            counts.add(changed=assign_changed(row, values))
     for row in rows.values():
         await session.delete(row)
         counts.deleted += 1
@@ -173,7 +173,7 @@ async def _result(
         await session.flush()
         changed = True
     else:
-        changed = _apply(result, item.values)
+        changed = assign_changed(result, item.values)
     if item.places is None:
         return created, changed
     old = list(
@@ -193,7 +193,7 @@ async def _result(
             "city_id": await cities.id_for(place.city, place.country),
         }
         if pos < len(old):
-            changed = _apply(old[pos], values) or changed
+            changed = assign_changed(old[pos], values) or changed
         else:
             session.add(ResultPlace(**values))
             changed = True

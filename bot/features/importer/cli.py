@@ -9,6 +9,9 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.features.importer.reader import MAX_BYTES
+from bot.features.importer.render import outcome_text
+from bot.features.importer.service import import_file
+from bot.features.importer.template import write_template
 from bot.i18n import translator
 
 
@@ -20,9 +23,6 @@ def _read(path: Path) -> bytes:
 
 async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """Write the template, or import (or check) a file and print the report."""
-    from bot.features.importer.render import outcome_text
-    from bot.features.importer.template import write_template
-
     tr = translator(args.lang)
     if args.template:
         out = Path(args.template)
@@ -38,8 +38,6 @@ async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         print(f"Cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    from bot.features.importer.service import import_file
-
     outcome = await import_file(None, path.name, data, tz=settings.timezone, dry_run=args.dry_run)
     print(outcome_text(outcome, tr))
     return 0 if outcome.ok else 1

@@ -32,8 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.features.schedule.api import SESSION_KINDS
 from bot.features.schedule.models import COURSE_TYPES, THEMES
-from bot.features.schedule.week import SESSION_KINDS
 
 KINDS = ("courses", "sessions", "results")
 SHEET_NAMES = {

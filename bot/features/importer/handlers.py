@@ -16,6 +16,7 @@ from bot.features.importer import service
 from bot.features.importer.reader import EXTENSIONS, MAX_BYTES, TOO_LARGE
 from bot.features.importer.render import edit_text, outcome_text
 from bot.features.importer.template import template_bytes
+from bot.features.start import other_message
 from bot.i18n import N_, _, current_locale, translator
 
 MAX_MESSAGE = 4000  # Telegram's limit is 4096 characters
@@ -63,8 +64,6 @@ async def document_in(update: Update, context: BotContext) -> None:
     spreadsheet = name.lower().endswith(EXTENSIONS)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
     if document is None or not private or not (spreadsheet or is_staff(context.user)):
-        from bot.features.start.handlers import other_message
-
         await other_message(update, context)
         return
     if not is_staff(context.user):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.models import City, Organisation
@@ -90,7 +91,7 @@ async def import_file(
     filename: str,
     data: bytes,
     *,
-    tz: str = "Asia/Seoul",
+    tz: str = DEFAULT_TIMEZONE,
     dry_run: bool = False,
 ) -> ImportOutcome:
     """Validate every row; apply all of them in one transaction only if none is wrong."""
@@ -143,7 +144,7 @@ def _shown(course: Course, key: str, partners: dict[int, str]) -> str:
 
 
 async def edit_course(
-    actor: UserCtx | None, code: str, field_name: str, value: str, tz: str = "Asia/Seoul"
+    actor: UserCtx | None, code: str, field_name: str, value: str, tz: str = DEFAULT_TIMEZONE
 ) -> EditOutcome:
     """Change one field of one course, checked like an import row; audit-logged."""
     _require_staff(actor)

@@ -2,8 +2,8 @@
 
 from bot.features.places.countries import country_of
 from bot.features.places.index import City, Index
-from bot.features.places.names import same_name
-from bot.features.places.resolve import (
+from bot.features.places.names import fold, key, same_name
+from bot.features.places.resolution import (
     Resolution,
     default_index,
     place_values,
@@ -17,6 +17,8 @@ __all__ = [
     "Resolution",
     "country_of",
     "default_index",
+    "fold",
+    "key",
     "place_values",
     "resolve",
     "same_name",

@@ -7,7 +7,7 @@ import json
 import sys
 
 from bot.config import Settings
-from bot.features.places.resolve import default_index, resolve
+from bot.features.places.resolution import default_index, resolve
 
 
 def _line(text: str, as_json: bool, settings: Settings) -> str:

@@ -8,14 +8,13 @@ import io
 from telegram import CallbackQuery, Chat, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.clock import utcnow
+from bot.clock import local_today, utcnow
 from bot.core.callbacks import Press, on_press, stale
 from bot.core.context import BotContext
 from bot.core.forms import engine, routing
 from bot.core.forms.spec import Answer
 from bot.core.forms.steps import SUMMARY, Step
 from bot.core.registry import CommandInfo, MenuItem, add_command, add_menu_item
-from bot.features.applications.rules import local_today
 from bot.features.postcards import form, service
 from bot.features.postcards import keyboards as kb
 from bot.features.postcards.answering import FORM, Env

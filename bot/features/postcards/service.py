@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.clock import programme_zone
 from bot.core.forms import engine
 from bot.core.forms.steps import SUMMARY
 from bot.core.models import City, Person
@@ -30,8 +30,6 @@ from bot.features.postcards.views import (
 )
 from bot.features.schedule.models import Course
 from bot.i18n import pick
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @dataclass(frozen=True)
@@ -208,4 +206,4 @@ def _seoul_date(value: datetime) -> date:
     # SQLite hands back naive UTC datetimes, PostgreSQL aware ones.
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(SEOUL).date()
+    return value.astimezone(programme_zone()).date()

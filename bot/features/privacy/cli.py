@@ -28,12 +28,12 @@ async def _mydata(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _forget(args: argparse.Namespace) -> int:
+async def _forget(args: argparse.Namespace, settings: Settings) -> int:
     profile = await service.profile_by_telegram_id(args.telegram_id)
     if profile is None:
         print(f"Nobody with Telegram id {args.telegram_id} is stored.", file=sys.stderr)
         return 1
-    print(render.staff_preview(profile))
+    print(render.staff_preview(profile, settings.timezone))
     if not args.yes:
         print("\nNothing changed: add --yes to erase these personal data.")
         return 0
@@ -65,5 +65,5 @@ async def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "mydata":
         return await _mydata(args)
     if args.action == "forget":
-        return await _forget(args)
+        return await _forget(args, settings)
     return await _purge(args, settings)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.features.applications.keyboards import status_label
+from bot.config import DEFAULT_TIMEZONE
+from bot.features.applications.labels import status_label
 from bot.features.privacy.erase import Erased
-from bot.features.privacy.service import PROGRAMME_TZ, Profile, PurgeReport
+from bot.features.privacy.service import Profile, PurgeReport
 from bot.i18n import _, fmt_date, ngettext, pick
 
 # The counts the /mydata summary lists, by document key (literal ngettext calls for extraction).
@@ -100,7 +101,7 @@ def forgotten_text() -> str:
     )
 
 
-def staff_preview(profile: Profile, tz: str = PROGRAMME_TZ) -> str:
+def staff_preview(profile: Profile, tz: str = DEFAULT_TIMEZONE) -> str:
     """Who a deletion request concerns, for staff to confirm."""
     lines = [
         _("Deletion request: erase the personal data of this person?"),

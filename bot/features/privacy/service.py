@@ -8,12 +8,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import utcnow
+from bot.clock import programme_zone, utcnow
 from bot.core import audit
 from bot.core.authz import require_staff
 from bot.core.models import Person, PersonRole
@@ -26,7 +25,6 @@ from bot.features.privacy.scrub import AuditScrubber
 from bot.features.schedule.models import Course
 
 CONFIRM_TTL = 3600  # seconds a confirmation button stays valid
-PROGRAMME_TZ = "Asia/Seoul"
 KEPT_ROLES = ("staff", "liaison")  # never purged: they work here, they are not past trainees
 
 
@@ -205,7 +203,7 @@ async def _expired(session: AsyncSession, cutoff: date, admin_ids: set[int]):
     )
     courses = await _last_course_end(session)
     trainees, idle = [], []
-    edge = datetime.combine(cutoff, datetime.min.time(), tzinfo=ZoneInfo(PROGRAMME_TZ))
+    edge = datetime.combine(cutoff, datetime.min.time(), tzinfo=programme_zone())
     for pid, tg_id, seen, created in people:
         if tg_id in admin_ids:
             continue
@@ -235,7 +233,7 @@ async def purge(
     now: datetime, retention_days: int, admin_ids: Iterable[int] = (), dry_run: bool = False
 ) -> PurgeReport:
     """Erase everyone the retention period no longer covers; re-running erases nobody twice."""
-    cutoff = (now.astimezone(ZoneInfo(PROGRAMME_TZ)) - timedelta(days=retention_days)).date()
+    cutoff = (now.astimezone(programme_zone()) - timedelta(days=retention_days)).date()
     async with session_scope() as session:
         trainees, idle = await _expired(session, cutoff, set(admin_ids))
         ids = tuple(sorted(trainees + idle))

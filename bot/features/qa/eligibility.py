@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.features.schedule.audience import MEMBERS, OPEN, OTHERS, audience_fit
-from bot.features.schedule.service import Catalogue, CourseView
+from bot.features.schedule.api import MEMBERS, OPEN, OTHERS, Catalogue, CourseView, audience_fit
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ import re
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.clock import local_today, utcnow
 from bot.core.context import BotContext
 from bot.core.registry import CommandInfo, add_command
 from bot.core.textrouter import add_text_consumer
+from bot.features.handoff.api import contact, offer_handoff
 from bot.features.places import default_index
-from bot.features.qa.service import answer_question, day_reply, seoul_today
+from bot.features.qa.service import answer_question, day_reply
 from bot.i18n import N_, set_locale
 
 # A message this short that asks for a person holds no question of its own ("can I talk to a
@@ -46,14 +48,10 @@ async def on_question(update: Update, context: BotContext) -> bool:
     ):
         # "I want to talk to a person": the real question comes next, as after /contact —
         # sending these words to the team would tell them nothing.
-        from bot.features.handoff.handlers import contact
-
         await contact(update, context)
         return True
     await message.reply_text(answer.text)
     if answer.offer_handoff:
-        from bot.features.handoff.handlers import offer_handoff
-
         await offer_handoff(update, context, message.text)
     return True
 
@@ -63,7 +61,7 @@ async def _day(update: Update, context: BotContext, ref: str) -> None:
     assert update.effective_message is not None and user is not None
     tz = context.settings.timezone
     text = await day_reply(
-        ref, locale=user.locale, today=seoul_today(tz), person_id=user.person_id, tz=tz
+        ref, locale=user.locale, today=local_today(utcnow(), tz), person_id=user.person_id, tz=tz
     )
     await update.effective_message.reply_text(text)
 

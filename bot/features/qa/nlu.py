@@ -21,8 +21,7 @@ from bot.features.qa.nlu_lexicon import Lexicon
 from bot.features.qa.nlu_match import Match, PhraseIndex
 from bot.features.qa.nlu_rules import rule_intent
 from bot.features.qa.nlu_text import MAX_CHARS, detect_locale, normalise
-from bot.features.schedule.audience import open_to_all
-from bot.features.schedule.service import Catalogue, CourseView
+from bot.features.schedule.api import Catalogue, CourseView, open_to_all
 
 __all__ = [
     "INTENTS",

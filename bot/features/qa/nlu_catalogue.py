@@ -9,7 +9,7 @@ from datetime import date
 
 from babel import Locale
 
-from bot.features.schedule.service import Catalogue, CourseView
+from bot.features.schedule.api import Catalogue, CourseView
 
 LOCALES = ("en", "zh", "es", "ru")
 # Country names Babel knows but the catalogue does not use are only spotted when long enough

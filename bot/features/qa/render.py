@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.features.schedule.service import CourseView
-from bot.features.schedule.week import SessionView
+from bot.features.schedule.api import CourseView, SessionView
 from bot.i18n import babel_locale, fmt_date, fmt_date_range, fmt_time, pick, translator
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.features.qa.render import course_dates
-from bot.features.schedule.service import CourseView
+from bot.features.schedule.api import CourseView
 from bot.i18n import N_, babel_locale, fmt_date, pick, translator
 
 

@@ -6,10 +6,11 @@ import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.clock import utcnow
+from bot.clock import local_today, utcnow
+from bot.config import DEFAULT_TIMEZONE
 from bot.core.refdata import cached
+from bot.features.applications.api import course_for_day
 from bot.features.places import Index
 from bot.features.qa import render
 from bot.features.qa import render_kinds as kinds
@@ -20,8 +21,7 @@ from bot.features.qa.nlu import Engine, Lexicon, Understanding
 from bot.features.qa.nlu_text import is_traditional
 from bot.features.qa.places_in_text import cities_in
 from bot.features.qa.profile import asker_profile
-from bot.features.schedule.service import Catalogue, CourseView, load_catalogue
-from bot.features.schedule.week import course_for_day, sessions_on
+from bot.features.schedule.api import Catalogue, CourseView, load_catalogue, sessions_on
 from bot.i18n import TRAINEE_LOCALES, pick, translator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -84,11 +84,6 @@ async def _load_brain() -> _Brain:
     return _Brain(catalogue, knowledge, engine)
 
 
-def seoul_today(tz: str = "Asia/Seoul") -> date:
-    """Today's date in the programme's time zone."""
-    return utcnow().astimezone(ZoneInfo(tz)).date()
-
-
 def resolve_day(day: str | None, today: date) -> date:
     """Turn the engine's day reference (today, tomorrow, a weekday, an ISO date) into a date."""
     if not day or day == "today":
@@ -125,7 +120,7 @@ async def day_programme(
     today: date,
     person_id: int | None = None,
     kinds: frozenset[str] = frozenset(),
-    tz: str = "Asia/Seoul",
+    tz: str = DEFAULT_TIMEZONE,
 ) -> tuple[str, bool]:
     """The programme of the person's course on a day (today, tomorrow, a weekday, a date);
     returns the text and whether anything was found."""
@@ -209,13 +204,13 @@ async def answer_question(
     locale: str | None = None,
     person_id: int | None = None,
     today: date | None = None,
-    tz: str = "Asia/Seoul",
+    tz: str = DEFAULT_TIMEZONE,
     places: Index | None = None,
 ) -> Answer:
     """Understand a question and compose the reply in the asker's language; `places` (the
     GeoNames index) lets eligibility answers place cities the catalogue does not know."""
     brain = await _brain()
-    today = today or seoul_today(tz)
+    today = today or local_today(utcnow(), tz)
     u = brain.engine.understand(text, locale=locale, today=today)
     if _HANGUL.search(text or ""):
         # The engine reads en/zh/es/ru, not Korean: say so honestly rather than guess.

@@ -14,10 +14,9 @@ from telegram.ext import Application, CommandHandler
 from bot.core.authz import staff_only
 from bot.core.context import BotContext
 from bot.core.menus import refresh_chat_menu
-from bot.core.registry import CommandInfo, add_command
+from bot.core.registry import CommandInfo, add_command, add_start_payload
 from bot.features.roles import render, service
 from bot.features.roles.service import RoleError
-from bot.features.start.handlers import add_start_payload
 from bot.i18n import N_
 
 TELEGRAM_ID = re.compile(r"^\d{1,15}$")  # Telegram ids fit in 52 bits; longer is a typo

@@ -14,9 +14,9 @@ from sqlalchemy import delete, or_, select
 from bot.core import audit
 from bot.core.authz import is_staff, require_staff
 from bot.core.models import Organisation, Person, PersonRole
+from bot.core.names import display_name
 from bot.core.people import UserCtx
 from bot.db import session_scope
-from bot.features.handoff.render import display_name
 from bot.features.roles.invites import create_invite, redeem
 from bot.features.roles.rows import (
     ROLES,

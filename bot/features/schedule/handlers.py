@@ -18,6 +18,7 @@ from bot.core.registry import (
     MenuItem,
     add_command,
     add_menu_item,
+    card_buttons,
     commands,
     menu_button,
 )
@@ -138,7 +139,7 @@ async def button(update: Update, context: BotContext) -> None:
             today=_today(context),
             can_apply=any(c.name == "apply" for c in commands(context.application, staff=False)),
         )
-        extra = kb.card_extra_buttons(context.application, course)
+        extra = card_buttons(context.application, course)
         screen = text, kb.card_keyboard(course, nav.flt, extra)
     if screen is None:
         await stale(query)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import City, Organisation
-from bot.db import session_scope
+from bot.db import assign_changed, session_scope
 from bot.features.schedule.models import Course, CourseCity, CourseResult, ResultPlace
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "data" / "programme.json"
@@ -36,16 +36,6 @@ class ImportReport:
         return bool(self.created or self.updated)
 
 
-def _apply(row: object, values: dict[str, Any]) -> bool:
-    """Set attributes that differ; True when something changed."""
-    changed = False
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
-            changed = True
-    return changed
-
-
 async def _upsert(
     session: AsyncSession, model: type, key: str, values: dict[str, Any], report: ImportReport
 ) -> Any:
@@ -54,7 +44,7 @@ async def _upsert(
         row = model(**values)
         session.add(row)
         report.count(model.__tablename__, created=True)
-    elif _apply(row, values):
+    elif assign_changed(row, values):
         report.count(model.__tablename__, created=False)
     await session.flush()
     return row
@@ -131,7 +121,7 @@ async def _import_result(
     ]
     for pos, values in enumerate(new):
         if pos < len(old):
-            if _apply(old[pos], values):
+            if assign_changed(old[pos], values):
                 report.count("result_places", created=False)
         else:
             session.add(ResultPlace(**values))

@@ -15,12 +15,11 @@ incompatible change takes a new prefix such as `crs2`, so old buttons get the st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
 
 from bot.core.callbacks import CODE, Codec
 from bot.features.schedule.labels import THEME_ICONS, month_name, theme_label, type_label
@@ -46,19 +45,6 @@ CARD = CB.action("c", code=CODE)
 CARD_FROM_UNDATED = CB.action("c", code=CODE, kind=(r"u", str), year=YEAR)
 CARD_FROM = CB.action("c", code=CODE, kind=(r"[mtk]", str), year=YEAR, value=KEY)
 ICS = CB.action("ics", code=CODE)
-
-CardButton = Callable[[CourseView], InlineKeyboardButton | None]
-
-
-def add_card_button(app: Application, provider: CardButton) -> None:
-    """Hook for other features (e.g. applications' “Apply”): a button under each course card."""
-    app.bot_data.card_buttons.append(provider)
-
-
-def card_extra_buttons(app: Application, course: CourseView) -> list[InlineKeyboardButton]:
-    """The buttons other features add to this course's card, in registration order."""
-    found = (provider(course) for provider in app.bot_data.card_buttons)
-    return [button for button in found if button is not None]
 
 
 @dataclass(frozen=True)

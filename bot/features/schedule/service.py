@@ -172,11 +172,6 @@ async def _read_catalogue() -> Catalogue:
     )
 
 
-async def get_course(code: str) -> CourseView | None:
-    """One course by code, or None."""
-    return (await load_catalogue()).by_code(code)
-
-
 FILTER_KINDS = ("m", "t", "k", "u")  # month, theme, course type, dates to be agreed
 
 

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
+from bot.config import DEFAULT_TIMEZONE
 from bot.db import session_scope
-from bot.features.applications.models import Application
 from bot.features.schedule.models import Course, CourseSession
 
 WEEK_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "course_week.json"
@@ -50,7 +50,7 @@ def load_week_file(path: Path = WEEK_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-async def import_week(data: dict, tz: str = "Asia/Seoul") -> int:
+async def import_week(data: dict, tz: str = DEFAULT_TIMEZONE) -> int:
     """Load course weeks; a course whose sessions are unchanged is left alone."""
     zone, sample, written = ZoneInfo(tz), bool(data.get("sample")), 0
     async with session_scope() as session:
@@ -98,31 +98,9 @@ async def import_week(data: dict, tz: str = "Asia/Seoul") -> int:
     return written
 
 
-async def course_for_day(day: date, person_id: int | None = None) -> str | None:
-    """The course whose programme a person means on `day`: their accepted course running
-    that day, else any course running that day that has a programme."""
-    async with session_scope() as session:
-        running = and_(Course.starts <= day, Course.ends >= day)
-        if person_id is not None:
-            code = await session.scalar(
-                select(Course.code)
-                .join(Application, Application.course_id == Course.id)
-                .where(
-                    Application.person_id == person_id, Application.status == "accepted", running
-                )
-            )
-            if code:
-                return code
-        return await session.scalar(
-            select(Course.code)
-            .join(CourseSession, CourseSession.course_id == Course.id)
-            .where(running)
-            .order_by(Course.starts)
-            .limit(1)
-        )
-
-
-async def sessions_on(course_code: str, day: date, tz: str = "Asia/Seoul") -> list[SessionView]:
+async def sessions_on(
+    course_code: str, day: date, tz: str = DEFAULT_TIMEZONE
+) -> list[SessionView]:
     """The programme items of a course on one Seoul calendar day, in time order."""
     zone = ZoneInfo(tz)
     start = datetime.combine(day, datetime.min.time(), zone)

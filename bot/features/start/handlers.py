@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
@@ -27,18 +26,12 @@ from bot.core.registry import (
     add_menu_item,
     commands,
     menu_button,
+    start_payload,
 )
 from bot.features.start.keyboards import CB, language_keyboard, main_menu
 from bot.i18n import LANGUAGE_NAMES, N_, _, set_locale
 
 log = logging.getLogger(__name__)
-
-PayloadHandler = Callable[[Update, BotContext, str], Awaitable[None]]
-
-
-def add_start_payload(app: Application, prefix: str, handler: PayloadHandler) -> None:
-    """Let a feature answer deep links `/start <prefix>-…` (e.g. apply-2018-01)."""
-    app.bot_data.start_payloads[prefix] = handler
 
 
 def help_text(context: BotContext) -> str:
@@ -59,8 +52,7 @@ async def start(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None and update.effective_message is not None
     payload = context.args[0] if context.args else ""
-    prefix = payload.split("-", 1)[0]
-    handler = context.bot_data.start_payloads.get(prefix)
+    handler = start_payload(context.application, payload)
     if handler and user.locale_confirmed:
         await handler(update, context, payload)
         return
@@ -109,7 +101,7 @@ async def language_chosen(update: Update, context: BotContext, press: Press) -> 
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     text = _("Done. Language: {language}.").format(language=LANGUAGE_NAMES[code])
-    handler = context.bot_data.start_payloads.get(payload.split("-")[0])
+    handler = start_payload(context.application, payload)
     if handler:
         # The person came through a deep link: confirm the language, then follow the link.
         await query.message.reply_text(text)  # type: ignore[union-attr]

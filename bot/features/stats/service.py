@@ -17,8 +17,8 @@ from bot.core.outbox import OutboxMessage
 from bot.core.people import UserCtx
 from bot.db import session_scope
 from bot.features.applications.models import Application
+from bot.features.followups.api import POSTCARD_RETURN
 from bot.features.followups.models import Evaluation, SurveyResponse
-from bot.features.followups.schedule import POSTCARD_RETURN
 from bot.features.postcards.models import Postcard
 from bot.features.schedule.models import Course, CourseResult, ResultPlace
 from bot.features.stats.figures import (

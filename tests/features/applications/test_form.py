@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot import clock, db
 from bot.core.models import AuditEntry, Person
+from bot.dev.harness import conversation
 from bot.features.applications.models import Application
-from bot.transport.harness import conversation
 
 T0 = datetime(2018, 1, 5, 1, 0, tzinfo=UTC)
 INVALID = "Este botón ya no es válido."

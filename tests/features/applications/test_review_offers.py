@@ -8,8 +8,8 @@ from bot import clock, db
 from bot.core.audit import PermissionDenied
 from bot.core.people import UserCtx
 from bot.features.applications import review
-from bot.features.applications.export import export_for
 from bot.features.applications.models import Application
+from bot.features.exports.service import course_applications
 from tests.features.applications.review_fixtures import (
     T0,
     WATER,
@@ -115,7 +115,7 @@ async def test_services_refuse_non_staff(sample):
         review.list_applications(NON_STAFF, WATER),
         review.get_application(NON_STAFF, app_id),
         review.decide(NON_STAFF, app_id, "accepted", None, 1),
-        export_for(NON_STAFF, WATER, "csv"),
+        course_applications(NON_STAFF, WATER, "csv"),
     ]
     for call in calls:
         try:

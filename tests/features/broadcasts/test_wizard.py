@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot import clock, db
 from bot.core.models import AuditEntry
+from bot.dev.harness import conversation
 from bot.features.broadcasts.models import Broadcast, BroadcastDelivery
-from bot.transport.harness import conversation
 from tests.features.broadcasts.broadcast_fixtures import (
     CITYNET_COURSE,
     OTHER_COURSE,

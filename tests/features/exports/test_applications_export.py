@@ -10,7 +10,7 @@ from pathlib import Path
 from babel import Locale
 from openpyxl import load_workbook
 
-from bot.features.applications.export import export_applications
+from bot.features.exports.service import course_applications_cli
 from tests.features.applications.review_fixtures import WATER, add_application
 
 
@@ -23,7 +23,8 @@ async def _applicants():
 async def test_xlsx_korean_headers_chinese_name(sample):
     """XLSX: bold frozen Korean header, rows in priority order, real dates, Chinese intact."""
     await _applicants()
-    name, data = await export_applications(WATER, "xlsx")
+    done = await course_applications_cli(WATER, "xlsx")
+    name, data = done.name, done.data
     assert name == "applications-2018-08.xlsx"
     sheet = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in sheet[1]]
@@ -38,7 +39,8 @@ async def test_xlsx_korean_headers_chinese_name(sample):
 async def test_csv_has_bom_and_cyrillic(sample):
     """CSV: UTF-8 with BOM (Excel), Cyrillic and Chinese survive; English headers on request."""
     await _applicants()
-    name, data = await export_applications(WATER, "csv", locale="en")
+    done = await course_applications_cli(WATER, "csv", locale="en")
+    name, data = done.name, done.data
     assert name.endswith(".csv") and data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Priority", "Status", "Submitted (Seoul time)", "Full name"]

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from babel.dates import format_date
 
 from bot import clock
+from bot.dev.harness import conversation
 from bot.features.followups.evaluation import evaluation_done, volunteers
-from bot.transport.harness import conversation
 from tests.features.followups.test_evaluation_fixtures import (
     evaluations,
     invite,

@@ -11,13 +11,22 @@ from telegram.ext import CommandHandler
 from bot import clock, db
 from bot.core.models import Person
 from bot.core.outbox import OutboxMessage
+from bot.core.outbox_dispatch import dispatch
+from bot.dev.harness import conversation
 from bot.features.handoff import service
 from bot.features.handoff.handlers import offer_handoff
 from bot.features.handoff.models import HandoffQuestion
-from bot.transport.harness import conversation
+from bot.features.handoff.senders import senders
 from tests.conftest import LIAISON_CHAT
 
 T0 = datetime(2018, 5, 28, 0, 0, tzinfo=UTC)
+
+
+async def deliver(conv, *, now):
+    """One pass of the outbox job over the handoff kinds, liaison text in English."""
+    return await dispatch(conv.app.bot, senders("en"), now=now, limit=50)
+
+
 OFFICER = 5001
 
 
@@ -76,17 +85,17 @@ async def test_unreachable_liaison_chat_queues_and_delivers_once_later(conv):
     assert (row.state, row.attempts, row.due_at) == ("pending", 1, T0 + timedelta(seconds=30))
 
     # Not yet due: nothing happens. Still failing: backoff doubles.
-    assert await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(seconds=10)) == []
-    [res] = await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(seconds=31))
+    assert await deliver(conv, now=T0 + timedelta(seconds=10)) == []
+    [res] = await deliver(conv, now=T0 + timedelta(seconds=31))
     assert res.state == "pending"
     [row] = await _rows(OutboxMessage)
     assert row.attempts == 2 and row.due_at == T0 + timedelta(seconds=91)
 
     conv.double.clear_faults()
     mark = conv.double.seq
-    [res] = await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(minutes=5))
+    [res] = await deliver(conv, now=T0 + timedelta(minutes=5))
     assert res.state == "sent"
-    assert await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(hours=5)) == []
+    assert await deliver(conv, now=T0 + timedelta(hours=5)) == []
     [forward] = _in(conv.double.events_since(mark), LIAISON_CHAT)
     assert "¿Hay alojamiento?" in forward.text
     [question] = await _rows(HandoffQuestion)
@@ -99,7 +108,7 @@ async def test_gives_up_after_eight_attempts(conv):
     conv.double.inject_fault(method="sendMessage", chat_id=LIAISON_CHAT, status=502, count=99)
     await _ask(conv, 7010, "question?", lang="en")
     for hour in range(1, 10):
-        await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(hours=hour))
+        await deliver(conv, now=T0 + timedelta(hours=hour))
     [row] = await _rows(OutboxMessage)
     assert (row.state, row.attempts) == ("failed", 8)
 
@@ -118,7 +127,7 @@ async def test_blocked_trainee_is_not_retried(conv):
     assert answer.state == "blocked" and answer.attempts == 0
     [person] = await _rows(Person, Person.telegram_id == 7003)
     assert person.blocked_at == T0
-    assert await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(days=1)) == []
+    assert await deliver(conv, now=T0 + timedelta(days=1)) == []
 
 
 async def test_offer_buttons_refuse_forged_and_replayed_presses(conv):
@@ -207,8 +216,8 @@ async def test_stuck_sending_row_is_reclaimed(conv):
                 state="sending", claimed_by="dead:1", claimed_until=T0 + timedelta(minutes=1)
             )
         )
-    assert await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(seconds=30)) == []
-    [res] = await service.dispatch_outbox(conv.app.bot, now=T0 + timedelta(minutes=2))
+    assert await deliver(conv, now=T0 + timedelta(seconds=30)) == []
+    [res] = await deliver(conv, now=T0 + timedelta(minutes=2))
     assert res.state == "sent"
     [row] = await _rows(OutboxMessage)
     assert row.state == "sent" and row.claimed_until is None

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from bot import clock, db
 from bot.core.models import Person
+from bot.dev.harness import conversation
 from bot.features.applications.models import Application
 from bot.features.postcards.models import Postcard
 from bot.features.postcards.service import card_for
 from bot.features.schedule.models import Course
-from bot.transport.harness import conversation
 
 KYIV = "2018-07"  # 27 May – 3 June 2018
 IN_COURSE = datetime(2018, 5, 30, 1, 0, tzinfo=UTC)  # 10:00 in Seoul

@@ -21,8 +21,8 @@ from telegram import InlineKeyboardButton
 
 from bot import clock, db
 from bot.core.models import City, Person
-from bot.core.registry import CommandInfo, add_command
-from bot.features.schedule.keyboards import add_card_button, parse
+from bot.core.registry import CommandInfo, add_card_button, add_command
+from bot.features.schedule.keyboards import parse
 
 pytestmark = pytest.mark.usefixtures("sample")
 

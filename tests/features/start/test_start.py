@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import db
 from bot.core.models import Person
-from bot.transport.harness import conversation
+from bot.dev.harness import conversation
 from tests.conftest import ADMIN_ID, LIAISON_CHAT
 
 
@@ -159,7 +159,7 @@ async def test_command_menus_per_language(conv):
 async def test_deep_link_is_followed_after_the_language_is_chosen(conv):
     """A first-time user arriving by /start <payload> confirms the language, then the link
     is followed in the chosen language (the payload rides in the button data)."""
-    from bot.features.start.handlers import add_start_payload
+    from bot.core.registry import add_start_payload
     from bot.i18n import _
 
     seen = []

@@ -14,11 +14,11 @@ import tornado.iostream
 import tornado.netutil
 import tornado.web
 
-from bot.transport.botapi_limits import bad_request
-from bot.transport.botapi_messages import MAX_UPLOAD, Upload
+from bot.dev.botapi_limits import bad_request
+from bot.dev.botapi_messages import MAX_UPLOAD, Upload
 
 if TYPE_CHECKING:
-    from bot.transport.botapi import BotApiDouble
+    from bot.dev.botapi import BotApiDouble
 
 # PTB sends strings raw and everything else JSON-encoded; these stay strings even if they
 # happen to look like JSON ("123", "true").

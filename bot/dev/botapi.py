@@ -26,9 +26,9 @@ from typing import Any
 
 import tornado.httpserver
 
-from bot.transport.botapi_http import listen
-from bot.transport.botapi_limits import ApiError, Fault, FloodLimiter, SendGate
-from bot.transport.botapi_messages import (
+from bot.dev.botapi_http import listen
+from bot.dev.botapi_limits import ApiError, Fault, FloodLimiter, SendGate
+from bot.dev.botapi_messages import (
     BOT_FIRST_NAME,
     BOT_USERNAME,
     MAX_PHOTO,
@@ -36,9 +36,9 @@ from bot.transport.botapi_messages import (
     SentEvent,
     Upload,
 )
-from bot.transport.botapi_methods import MethodsMixin
-from bot.transport.botapi_state import DoubleState
-from bot.transport.botapi_updates import UpdatesMixin
+from bot.dev.botapi_methods import MethodsMixin
+from bot.dev.botapi_state import DoubleState
+from bot.dev.botapi_updates import UpdatesMixin
 
 __all__ = [
     "BOT_FIRST_NAME",

@@ -8,10 +8,10 @@ import re
 import time
 from typing import Any
 
-from bot.transport.botapi_limits import ApiError, bad_request
-from bot.transport.botapi_messages import MAX_PHOTO, MAX_UPLOAD, MessagesMixin, Upload
-from bot.transport.botapi_state import image_size
-from bot.transport.botapi_validation import MAX_CALLBACK_ANSWER, check_text
+from bot.dev.botapi_limits import ApiError, bad_request
+from bot.dev.botapi_messages import MAX_PHOTO, MAX_UPLOAD, MessagesMixin, Upload
+from bot.dev.botapi_state import image_size
+from bot.dev.botapi_validation import MAX_CALLBACK_ANSWER, check_text
 
 _CHAT_ACTIONS = frozenset(
     "typing upload_photo record_video upload_video record_voice upload_voice upload_document "

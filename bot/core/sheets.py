@@ -1,4 +1,4 @@
-"""Spreadsheet writers shared by the staff exports: XLSX (one sheet or many) and CSV."""
+"""Spreadsheet writers shared by staff exports and the audit log: XLSX and CSV."""
 
 from __future__ import annotations
 

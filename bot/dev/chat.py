@@ -13,8 +13,11 @@ from sqlalchemy import func, select
 
 from bot import clock, db, migrate
 from bot.config import Settings
-from bot.transport.botapi import SentEvent
-from bot.transport.harness import conversation
+from bot.dev.botapi import SentEvent
+from bot.dev.harness import conversation
+from bot.features.broadcasts import engine
+from bot.features.schedule.models import Course
+from bot.sample import import_sample
 
 # Offline, the double hosts a liaison group of its own unless LIAISON_CHAT_ID names one, so
 # "ask a person" works end to end (answer with --chat DEMO_LIAISON_CHAT --reply-to last).
@@ -37,9 +40,6 @@ def state_paths(settings: Settings) -> tuple[Path, Path]:
 
 async def prepare_database(settings: Settings) -> None:
     """Migrate and, for an empty database, load the sample programme (a dev convenience)."""
-    from bot.features.schedule.models import Course
-    from bot.sample import import_sample
-
     if not await migrate.schema_is_current(settings.db_url):
         await asyncio.to_thread(migrate.upgrade, settings.db_url)
     db.init_db(settings.db_url)
@@ -77,8 +77,6 @@ async def _finish_background_work(conv) -> list:
     `run` keeps a job that resumes them; a one-shot `chat` process must finish them itself or
     the recipients would never see the message in an offline conversation.
     """
-    from bot.features.broadcasts import engine
-
     mark = conv.double.seq
     await engine.resume(conv.app)
     tasks = list(engine.runners(conv.app).values())

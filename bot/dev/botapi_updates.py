@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.transport.botapi_limits import ApiError
-from bot.transport.botapi_messages import MessagesMixin, Upload, flag, without_reply
-from bot.transport.botapi_validation import utf16_len
+from bot.dev.botapi_limits import ApiError
+from bot.dev.botapi_messages import MessagesMixin, Upload, flag, without_reply
+from bot.dev.botapi_validation import utf16_len
 
 
 class UpdatesMixin(MessagesMixin):

@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from bot.app import FAKE_TOKEN, build_application
 from bot.config import Settings
-from bot.transport.botapi import BotApiDouble, SentEvent
+from bot.dev.botapi import BotApiDouble, SentEvent
 
 
 @dataclass

@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.core.ratelimit import retry_seconds
-from bot.transport.botapi import BotApiDouble
+from bot.dev.botapi import BotApiDouble
 
 ALICE = 1001
 BOB = 1002

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.transport.botapi_limits import ApiError, FloodLimiter, bad_request, too_many_requests
-from bot.transport.botapi_state import DoubleState, image_size
-from bot.transport.botapi_validation import inline_buttons, validate_reply_markup
+from bot.dev.botapi_limits import ApiError, FloodLimiter, bad_request, too_many_requests
+from bot.dev.botapi_state import DoubleState, image_size
+from bot.dev.botapi_validation import inline_buttons, validate_reply_markup
 
 BOT_FIRST_NAME = "Liaison Bot"
 BOT_USERNAME = "liaison_test_bot"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.transport.botapi_limits import bad_request
+from bot.dev.botapi_limits import bad_request
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

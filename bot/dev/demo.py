@@ -9,9 +9,9 @@ import sys
 
 from bot import clock
 from bot.config import Settings
-from bot.transport.botapi import SentEvent
-from bot.transport.chat import offline_settings, prepare_database
-from bot.transport.harness import conversation
+from bot.dev.botapi import SentEvent
+from bot.dev.chat import offline_settings, prepare_database
+from bot.dev.harness import conversation
 
 INTRO = """liaison-bot demo — you are Telegram user {uid} ({lang}); the bot's clock is {now}.
 You have just sent /start. Type a message and press Enter. Buttons appear as [1] [2] …: type
