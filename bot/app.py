@@ -12,6 +12,7 @@ from bot.core import context as user_context
 from bot.core import lifecycle, metrics, outbox_job, textrouter
 from bot.core.botdata import BotData
 from bot.core.context import BotContext
+from bot.core.http import AiohttpRequest
 from bot.core.menus import set_command_menus
 from bot.core.ratelimit import for_settings
 from bot.core.updates import PerChatProcessor
@@ -100,6 +101,9 @@ def build_application(
         .post_stop(lifecycle.run_stop_callbacks)  # features release what they hold
         # Chats are served concurrently, each chat's updates in order (bot/core/updates.py).
         .concurrent_updates(PerChatProcessor())
+        # aiohttp instead of httpx: cheaper per request with many connections (core/http.py).
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
     if flood_control:
         builder = builder.rate_limiter(for_settings(settings, max_retries=3))  # one budget

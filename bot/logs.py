@@ -1,7 +1,7 @@
 """Logging set-up for every command: plain text by default, JSON lines with LOG_FORMAT=json.
 
 Whatever the format, a filter on the handler replaces the bot token and the webhook secret
-with `[REDACTED]`: PTB and httpx log request URLs (`…/bot123456:ABC…/sendMessage`) and
+with `[REDACTED]`: PTB and the Bot API client log request URLs (`…/bot123456:ABC…/sendMessage`) and
 exceptions quote them, and a log line is no place for a credential. It also hides the
 parameters SQLAlchemy quotes in database errors, which hold people's names and messages.
 """
@@ -24,7 +24,16 @@ TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 # SQLAlchemy errors quote the statement's parameters: names, message texts, e-mails.
 SQL_PARAMETERS = re.compile(r"\[parameters: .*?\]$", re.MULTILINE)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-NOISY = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access", "alembic", "uvicorn")
+NOISY = (
+    "bot.core.http",
+    "httpx",
+    "httpcore",
+    "telegram",
+    "apscheduler",
+    "tornado.access",
+    "alembic",
+    "uvicorn",
+)
 NOISY += ("matplotlib",)  # "generated new fontManager" on a machine's first chart
 
 

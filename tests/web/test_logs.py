@@ -21,9 +21,9 @@ def capture(settings, fmt: str) -> tuple[io.StringIO, logging.Handler]:
 
 
 async def test_json_lines_parse_and_never_show_the_token(web: Web):
-    """httpx logs every Bot API URL (which holds the token): the lines are JSON, redacted."""
+    """The client logs every Bot API URL (which holds the token): JSON lines, redacted."""
     stream, handler = capture(web.settings, "json")
-    httpx_log = logging.getLogger("httpx")
+    httpx_log = logging.getLogger("bot.core.http")
     level = httpx_log.level
     httpx_log.setLevel(logging.INFO)
     try:
@@ -39,7 +39,7 @@ async def test_json_lines_parse_and_never_show_the_token(web: Web):
         logging.getLogger().removeHandler(handler)
     lines = stream.getvalue().splitlines()
     entries = [json.loads(line) for line in lines]
-    assert any(e["logger"] == "httpx" and "/sendMessage" in e["message"] for e in entries)
+    assert any(e["logger"] == "bot.core.http" and "/sendMessage" in e["message"] for e in entries)
     assert all(TOKEN not in line and SECRET not in line for line in lines)
     assert all({"time", "level", "logger", "message"} <= e.keys() for e in entries)
     assert all(e["time"].endswith("+00:00") for e in entries)
