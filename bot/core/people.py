@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BigInteger, ColumnElement, bindparam, select
 
 from bot.clock import utcnow
 from bot.core.models import Person, PersonRole
@@ -54,14 +55,9 @@ async def touch_person(
     `waiting` predicates; a second writes only when something changed (a new person, a new
     name, last seen more than LAST_SEEN_RESOLUTION ago).
     """
-    columns = (Person, PersonRole.role, version_column(), *(w(Person.id) for w in waiting))
-    query = (
-        select(*columns)
-        .outerjoin(PersonRole, PersonRole.person_id == Person.id)
-        .where(Person.telegram_id == telegram_id)
-    )
     async with session_scope() as session:
-        rows = (await session.execute(query)).all()
+        query = _context_query(tuple(waiting))
+        rows = (await session.execute(query, {"telegram_id": telegram_id})).all()
         if rows:
             person, version = rows[0][0], rows[0][2]
             roles = {row[1] for row in rows if row[1] is not None}
@@ -89,6 +85,18 @@ async def touch_person(
             roles=frozenset(roles),
             waiting=flags if waiting else None,
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _context_query(waiting: tuple[Waiting, ...]):
+    """The per-update statement, built once per set of predicates (building it cost more
+    than running it)."""
+    columns = (Person, PersonRole.role, version_column(), *(w(Person.id) for w in waiting))
+    return (
+        select(*columns)
+        .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.telegram_id == bindparam("telegram_id", type_=BigInteger))
+    )
 
 
 def _refresh(person: Person, first_name, last_name, username, language_code) -> None:
