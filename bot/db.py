@@ -70,16 +70,27 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.close()
 
 
+def _sqlite_reset(dbapi_conn: Any, _record: object, state: Any) -> None:
+    """Roll back only a connection still inside a transaction (an interrupted session)."""
+    if not state.terminate_only and dbapi_conn.driver_connection.in_transaction:
+        dbapi_conn.rollback()
+
+
 def make_engine(url: str, **kwargs: object) -> AsyncEngine:
     """Create an async engine with the per-dialect settings the bot relies on."""
     opts: dict[str, object] = {}
     if url.startswith("postgresql"):
         # pre_ping: a connection that died with a database restart is replaced, not used.
         opts.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+    else:
+        # The pool's rollback on every return is a round trip to aiosqlite's thread; a
+        # transaction the session committed or rolled back needs none (see _sqlite_reset).
+        opts.update(pool_reset_on_return=None)
     opts.update(kwargs)
     engine = create_async_engine(url, **opts)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _sqlite_reset)
     return engine
 
 
