@@ -24,7 +24,6 @@ from bot.core.forms import engine, steps
 from bot.core.forms.spec import BUTTONS, TAKE, Form, Reading, Turn
 from bot.core.forms.steps import Step
 from bot.core.forms.validate import check_length, clean
-from bot.core.models import Person
 from bot.db import session_scope
 from bot.features.applications.models import Application
 from bot.features.followups.models import Evaluation
@@ -83,21 +82,6 @@ class Begin:
     outcome: str  # started | resumed | completed | no_postcard | invalid
     view: EvalView | None = None
     title: dict | None = None
-
-
-@dataclass(frozen=True)
-class VolunteerView:
-    """A trainee who offered to present their case at the forum, for staff."""
-
-    person_id: int
-    telegram_id: int
-    name: str
-    country: str | None
-    organisation: str | None
-    done_actions: tuple[str, ...]
-    evidence: tuple[str, ...]
-    rating: int | None
-    completed_at: datetime | None
 
 
 def _actions(card: Postcard | None) -> tuple[Action, ...]:
@@ -281,39 +265,3 @@ async def choose(person_id: int, eval_id: int, kind: str, value: str) -> EvalVie
     if found is None:
         return None
     return await engine.answer_press(EVALUATION, person_id, eval_id, *found)
-
-
-async def volunteers(course_id: int) -> list[VolunteerView]:
-    """Trainees of a course who offered to present their case at the forum, first answers first."""
-    async with session_scope() as session:
-        rows = await session.execute(
-            select(Evaluation, Person)
-            .join(Person, Person.id == Evaluation.person_id)
-            .where(
-                Evaluation.course_id == course_id,
-                Evaluation.volunteer.is_(True),
-                Evaluation.completed_at.is_not(None),
-            )
-            .order_by(Evaluation.completed_at, Evaluation.id)
-        )
-        out = []
-        for ev, person in rows:
-            actions = _actions(await _postcard(session, person.id, course_id))
-            done = [r for r in ev.results or [] if r.get("status") == "done"]
-            out.append(
-                VolunteerView(
-                    person_id=person.id,
-                    telegram_id=person.telegram_id,
-                    name=person.full_name
-                    or " ".join(filter(None, (person.first_name, person.last_name))),
-                    country=person.country,
-                    organisation=person.organisation,
-                    done_actions=tuple(
-                        actions[r["action"]].text for r in done if r["action"] < len(actions)
-                    ),
-                    evidence=tuple(r["evidence"] for r in done if r.get("evidence")),
-                    rating=ev.rating,
-                    completed_at=ev.completed_at,
-                )
-            )
-        return out
