@@ -134,7 +134,10 @@ async def form(conv):
         await connection.run_sync(Base.metadata.create_all)
     routing.install(conv.app, UI, order=1)
     conv.app.handlers[0].insert(0, CallbackQueryHandler(button, pattern=CB.pattern))
-    return conv
+    yield conv
+    # PostgreSQL keeps one database per worker and empties only the bot's tables.
+    async with db.get_engine().begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
 
 
 async def start(conv, uid: int, step: str = "name", answers: dict | None = None) -> Note:
