@@ -21,12 +21,14 @@ from bot.db import session_scope
 
 # Forms by group, so one form can pause the others of its group without importing them.
 _GROUPS: dict[str, dict[type, Form]] = {}
+_ALL: dict[type, Form] = {}
 
 
 def declare(form: Form) -> Form:
     """Make a form known to its group; returns it, for `FORM = declare(MyForm())`."""
     if form.group:
         _GROUPS.setdefault(form.group, {})[type(form)] = form
+    _ALL[type(form)] = form
     return form
 
 
@@ -51,6 +53,14 @@ async def pause_others(session: AsyncSession, form: Form, person_id: int, keep: 
         for row in await session.scalars(_waiting_rows(member, person_id)):
             if row is not keep:
                 row.step = steps.paused(row.step)
+
+
+async def pause_all(session: AsyncSession, person_id: int) -> None:
+    """Pause every form waiting for the person's text: something else asked for the next
+    message (a question for a person, /contact)."""
+    for form in _ALL.values():
+        for row in await session.scalars(_waiting_rows(form, person_id)):
+            row.step = steps.paused(row.step)
 
 
 async def take_up(session: AsyncSession, form: Form, row: Any, step: str | None = None) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
+from bot.core.forms import engine
 from bot.core.models import Person
 from bot.core.names import display_name
 from bot.core.outbox import OutboxMessage
@@ -151,6 +152,8 @@ def _awaiting_query(person_id: int):
 async def start_contact(person_id: int, locale: str) -> HandoffView:
     """Remember that the person's next message is a question for a human (/contact)."""
     async with session_scope() as session:
+        # The next message is the question, not an answer to a form left open.
+        await engine.pause_all(session, person_id)
         row = await session.scalar(_awaiting_query(person_id))
         if row is None:
             row = HandoffQuestion(person_id=person_id, text="", locale=locale, state="offered")

@@ -13,6 +13,7 @@ from bot.core.models import Person
 from bot.core.outbox import OutboxMessage
 from bot.core.outbox_dispatch import dispatch
 from bot.dev.harness import conversation
+from bot.features.applications.models import Application
 from bot.features.handoff import service
 from bot.features.handoff.handlers import offer_handoff
 from bot.features.handoff.models import HandoffQuestion
@@ -309,3 +310,20 @@ async def test_mydata_counts_only_questions_that_reached_a_person(sample, conv):
         data = await collect(s, person)
     assert [q["text"] for q in data["questions_to_staff"]] == ["Do I need a visa?"]
     assert [q["state"] for q in data["questions_offered_not_sent"]] == ["offered"]
+
+
+async def test_contact_in_the_middle_of_a_form_takes_the_next_message(conv, sample):
+    """/contact while the application form waits: the question goes to a person, not into
+    the form as an answer; the draft is paused and resumes where it stopped."""
+    clock.freeze(datetime(2018, 1, 5, 1, 0, tzinfo=UTC))
+    await conv.send(7301, "/apply", lang="en", name="Juan")
+    started = await conv.press(7301, "ap:new:2018-05")
+    assert started[-1].text.startswith("1/")
+    events = await _ask(conv, 7301, "Can my deputy come instead of me?")
+    [forward] = _in(events, LIAISON_CHAT)
+    assert "Can my deputy come instead of me?" in forward.text
+    async with db.session_scope() as session:
+        row = await session.scalar(select(Application).where(Application.course_id.is_not(None)))
+    assert row.answers == {} and row.step.startswith("paused:")
+    resumed = await conv.send(7301, "/apply")
+    assert resumed[-1].text.startswith("1/")
