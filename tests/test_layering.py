@@ -15,7 +15,7 @@ LAZY_BY_DESIGN = {"bot/cli/commands.py"}
 def test_import_contracts_hold():
     """Layers, feature independence, no feature cycle, no development tool in the bot."""
     # In a process of its own: run in-process, the linter left this worker's state such
-    # that a later test capturing httpx's log lines (tests/web/test_logs.py) saw none.
+    # that a later test capturing the Bot API client's log lines (tests/web/test_logs.py) saw none.
     lint = Path(sys.executable).with_name("lint-imports")
     done = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,4 +1,7 @@
-"""A pooled SQLite connection comes back without the transaction a session left open."""
+"""SQLite connections: on the loop's thread, and back in the pool without an open transaction."""
+
+import asyncio
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -34,3 +37,29 @@ async def test_an_interrupted_write_is_rolled_back_before_reuse(database):
         assert not raw.driver_connection.in_transaction
         codes = set((await again.execute(text("SELECT code FROM organisations"))).scalars())
     assert not {"GHOST", "LEFT"} & codes
+
+
+async def test_sqlite_runs_on_the_loop_thread_and_writers_do_not_lock(database):
+    """No worker thread per connection; fifty concurrent writers in one process all land."""
+    if db.get_engine().dialect.name != "sqlite":
+        pytest.skip("the SQLite connection is what is tested")
+    threads = threading.active_count()
+
+    async def write(n: int) -> None:
+        async with session_scope() as session:
+            session.add(Organisation(code=f"W{n:03}", name={"en": str(n)}))
+            await session.flush()
+            await asyncio.sleep(0)  # let the others start before this one commits
+
+    await asyncio.gather(*(write(n) for n in range(50)))
+    async with session_scope() as session:
+        codes = set((await session.execute(text("SELECT code FROM organisations"))).scalars())
+    assert {f"W{n:03}" for n in range(50)} <= codes
+    assert threading.active_count() == threads
+    conn = await db.get_engine().connect()
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    await conn.close()
+    await db.get_engine().dispose()
+    with pytest.raises(ValueError):
+        await driver.execute("SELECT 1")
