@@ -172,19 +172,27 @@ def _set_result(ev: Evaluation, index: int, **values) -> None:
     ev.results = sorted(results, key=lambda r: r["action"])
 
 
-class EvaluationForm(Form):
+class FollowupForm(Form):
+    """A follow-up of one course (evaluation, survey): open until it is completed."""
+
+    group = GROUP
+    ref = "course_id"  # ▶️ Continue after /cancel reopens the course's form
+
+    def open(self) -> ColumnElement[bool]:
+        return self.model.completed_at.is_(None)
+
+    def is_open(self, row) -> bool:
+        return row.completed_at is None
+
+    def finish(self, turn: Turn) -> None:
+        turn.row.completed_at = utcnow()
+
+
+class EvaluationForm(FollowupForm):
     """The evaluation of one course: each action's status and evidence, then the rest."""
 
     model = Evaluation
     first = "st0"
-    group = GROUP
-    ref = "course_id"  # ▶️ Continue after /cancel reopens the course's evaluation
-
-    def open(self) -> ColumnElement[bool]:
-        return Evaluation.completed_at.is_(None)
-
-    def is_open(self, row: Evaluation) -> bool:
-        return row.completed_at is None
 
     async def load(self, session, row: Evaluation, env) -> tuple[Course, Postcard | None]:
         course = await session.get(Course, row.course_id)
@@ -238,9 +246,6 @@ class EvaluationForm(Form):
         # The forum wants cases of applied policy, so only someone with a done action is asked.
         done = any(r.get("status") == "done" for r in ev.results or [])
         return Step("vol") if at.key == "comment" and done else None
-
-    def finish(self, turn: Turn) -> None:
-        turn.row.completed_at = utcnow()
 
 
 EVALUATION = engine.declare(EvaluationForm())

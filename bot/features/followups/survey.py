@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
-from bot.clock import utcnow
 from bot.core.forms import engine, steps
-from bot.core.forms.spec import BUTTONS, TAKE, Form, Reading, Turn
+from bot.core.forms.spec import BUTTONS, TAKE, Reading, Turn
 from bot.core.forms.steps import Step
 from bot.core.forms.validate import check_length, clean
 from bot.db import session_scope
 from bot.features.applications.models import Application
-from bot.features.followups.evaluation import GROUP, enrolled, row_for
+from bot.features.followups.evaluation import FollowupForm, enrolled, row_for
 from bot.features.followups.models import SurveyResponse
 from bot.features.schedule.models import Course
 
@@ -109,19 +108,11 @@ async def begin(person_id: int, course_id: int) -> Begin:
         return Begin(outcome, _view(row, course), title)
 
 
-class SurveyForm(Form):
+class SurveyForm(FollowupForm):
     """A course's survey: a score per item, then a comment."""
 
     model = SurveyResponse
     first = ITEMS[0]
-    group = GROUP
-    ref = "course_id"  # ▶️ Continue after /cancel reopens the course's survey
-
-    def open(self) -> ColumnElement[bool]:
-        return SurveyResponse.completed_at.is_(None)
-
-    def is_open(self, row: SurveyResponse) -> bool:
-        return row.completed_at is None
 
     async def load(self, session, row: SurveyResponse, env) -> Course:
         return await session.get(Course, row.course_id)
@@ -157,9 +148,6 @@ class SurveyForm(Form):
             return None
         i = ITEMS.index(key)
         return Step(ITEMS[i + 1]) if i + 1 < len(ITEMS) else Step("comment")
-
-    def finish(self, turn: Turn) -> None:
-        turn.row.completed_at = utcnow()
 
 
 SURVEY = engine.declare(SurveyForm())
